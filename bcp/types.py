@@ -47,6 +47,8 @@ def _bare(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, str):
+        return f"the text {value!r}"
     return type(value).__name__
 
 

@@ -1,0 +1,304 @@
+"""The `bcp` command line: a thin layer over the engine, the reporters and the renderer.
+
+Exit codes (spec §6): 0 no errors (warnings allowed unless --strict); 1 findings that
+fail; 2 usage error; 3 a bug in bcp, reported as one line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from typing import Callable
+
+import click
+
+from . import __version__
+from .loader import UsageError, discover
+
+FORMAT_CHOICES = click.Choice(["text", "json", "github", "sarif"])
+
+
+def default_as_of() -> dt.date:
+    """Today, or the UTC date of SOURCE_DATE_EPOCH when set (reproducible builds)."""
+    sde = os.environ.get("SOURCE_DATE_EPOCH")
+    if sde:
+        try:
+            return dt.datetime.fromtimestamp(int(sde), tz=dt.timezone.utc).date()
+        except (ValueError, OverflowError, OSError):
+            raise click.UsageError(f"SOURCE_DATE_EPOCH={sde!r} is not a number of seconds") from None
+    return dt.date.today()
+
+
+def _as_of(value: str | None) -> dt.date:
+    if value is None:
+        return default_as_of()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint="--as-of") from None
+
+
+def _guard(fn: Callable[[], int]) -> None:
+    """Run a command body; turn every unexpected exception into one line and exit 3."""
+    try:
+        code = fn()
+    except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+        raise
+    except UsageError as e:
+        click.echo(f"bcp: {e}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        click.echo("bcp: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(1)
+    except Exception as e:  # noqa: BLE001 - the promise is: never a traceback
+        where = ""
+        tb = e.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        if tb is not None:
+            where = f" at {os.path.basename(tb.tb_frame.f_code.co_filename)}:{tb.tb_lineno}"
+        click.echo(f"bcp: internal error ({type(e).__name__}: {e}{where}); please report it", err=True)
+        sys.exit(3)
+    sys.exit(code)
+
+
+common_as_of = click.option("--as-of", "as_of", metavar="DATE", help="Date the overdue checks use (default: today, or SOURCE_DATE_EPOCH's UTC date).")
+common_strict = click.option("--strict", is_flag=True, help="Warnings fail too.")
+common_format = click.option("--format", "fmt", type=FORMAT_CHOICES, default="text", show_default=True, help="Findings format.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="bcp")
+def main() -> None:
+    """bcp: check business-continuity plans written in YAML and build their documents."""
+
+
+@main.command()
+@click.argument("plans", nargs=-1, required=True, type=click.Path())
+@common_as_of
+@common_strict
+@common_format
+def validate(plans: tuple[str, ...], as_of: str | None, strict: bool, fmt: str) -> None:
+    """Load, schema-check and cross-check PLANS; print findings.
+
+    A PLAN is a plan file, or a folder whose YAML files are fragments of one plan.
+    A fragment named on its own stands for its whole folder.
+    """
+
+    def body() -> int:
+        from .engine import validate_source
+        from .reporters import render, summary_line
+
+        date = _as_of(as_of)
+        sources = discover(list(plans))
+        results = [validate_source(s, date) for s in sources]
+        findings = sorted((f for r in results for f in r.reported), key=lambda f: f.sort_key())
+        out = render(findings, fmt)
+        if out:
+            click.echo(out, nl=False)
+        if fmt == "text" and (findings or sys.stderr.isatty()):
+            click.echo(summary_line(findings, len(results)), err=True)
+        return 1 if any(r.failed(strict) for r in results) else 0
+
+    _guard(body)
+
+
+@main.command()
+@click.argument("plans", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", "out_dir", default="output", show_default=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(["pdf", "html"]), help="pdf, html (both by default).")
+@click.option("--draft", is_flag=True, help="Render a plan with errors, marked DRAFT, with its findings.")
+@click.option("--pdf-variant", type=click.Choice(["pdf/a-3b"]), default=None, help="Archival PDF variant.")
+@click.option("--findings-format", "fmt", type=FORMAT_CHOICES, default="text", show_default=True, help="Format of the findings printed.")
+@common_as_of
+@common_strict
+def build(plans: tuple[str, ...], out_dir: str, formats: tuple[str, ...], draft: bool, pdf_variant: str | None, fmt: str, as_of: str | None, strict: bool) -> None:
+    """Validate PLANS, then write each document to the output folder as PDF and HTML."""
+
+    def body() -> int:
+        from .reporters import render
+
+        date = _as_of(as_of)
+        sources = discover(list(plans))
+        fmts = tuple(dict.fromkeys(formats)) or ("pdf", "html")
+        jobs = [(s, date, out_dir, fmts, draft, pdf_variant, strict) for s in sources]
+        outcomes = _run_builds(jobs)
+        rc = 0
+        all_findings = []
+        for outcome in outcomes:
+            all_findings.extend(outcome["findings"])
+            if outcome["error"]:
+                rc = max(rc, outcome["rc"])
+        all_findings.sort(key=lambda f: f.sort_key())
+        out = render(all_findings, fmt)
+        if out:
+            click.echo(out, nl=False, err=fmt == "text")
+        for outcome in outcomes:
+            if outcome["error"]:
+                click.echo(f"bcp: {outcome['name']}: {outcome['error']}", err=True)
+            for p in outcome["written"]:
+                click.echo(p)
+        return rc
+
+    _guard(body)
+
+
+def _build_one(job) -> dict:
+    source, date, out_dir, fmts, draft, pdf_variant, strict = job
+    from .engine import validate_source
+
+    result = validate_source(source, date)
+    outcome = {"name": source.name, "findings": result.reported, "written": [], "error": None, "rc": 0}
+    if result.plan is None or (result.failed(strict) and not draft):
+        outcome["error"] = "not built: the plan has errors (fix them, or build with --draft)"
+        if result.plan is None and draft:
+            outcome["error"] = "not built: the plan cannot be read, so not even a draft can be rendered"
+        outcome["rc"] = 1
+        return outcome
+    from .render.build import BuildError, build as render_build
+
+    try:
+        outcome["written"] = render_build(result, out_dir, fmts, draft=draft or result.failed(strict), pdf_variant=pdf_variant)
+    except BuildError as e:
+        outcome["error"] = f"build failed: {e}"
+        outcome["rc"] = 1
+    return outcome
+
+
+def _run_builds(jobs: list) -> list[dict]:
+    if len(jobs) <= 1:
+        return [_build_one(j) for j in jobs]
+    import concurrent.futures as cf
+
+    workers = min(len(jobs), os.cpu_count() or 1)
+    show = sys.stderr.isatty()
+    results: list[dict | None] = [None] * len(jobs)
+    with cf.ProcessPoolExecutor(max_workers=workers) as pool:
+        futs = {pool.submit(_build_one, j): i for i, j in enumerate(jobs)}
+        for done, fut in enumerate(cf.as_completed(futs), 1):
+            i = futs[fut]
+            results[i] = fut.result()
+            if show:
+                click.echo(f"\r[{done}/{len(jobs)}] {results[i]['name']}\x1b[K", nl=done == len(jobs), err=True)
+    return [r for r in results if r is not None]
+
+
+@main.command()
+@click.argument("plan", type=click.Path())
+@click.option("--lose", "lose", metavar="SITE[,SITE…]", help="Sites lost, comma-separated.")
+@click.option("--region", "regions", multiple=True, metavar="REGION", help="A region lost (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@common_as_of
+def simulate(plan: str, lose: str | None, regions: tuple[str, ...], fmt: str, as_of: str | None) -> None:
+    """Show what the loss of sites or regions takes down (state, recovery, RPO, cause)."""
+
+    def body() -> int:
+        from .analysis.results import Loss
+        from .analysis.siteloss import simulate as run_simulation
+        from .engine import validate_source
+        from .reporters import text
+        from .simulate import format_table
+
+        sources = discover([plan])
+        if len(sources) != 1:
+            raise UsageError(f"{plan}: simulate takes one plan; this path holds {len(sources)}")
+        if not lose and not regions:
+            raise click.UsageError("name what is lost: --lose SITE[,SITE…] and/or --region REGION")
+        result = validate_source(sources[0], _as_of(as_of), analyse=False)
+        if result.ctx is None:
+            click.echo(text(result.reported), nl=False, err=True)
+            click.echo("bcp: the plan cannot be read; fix the findings above first", err=True)
+            return 1
+        ctx = result.ctx
+        site_ids = [s.id for s in ctx.plan.sites]
+        lost: list[str] = []
+        for s in (x.strip() for x in (lose or "").split(",")):
+            if not s:
+                continue
+            if s not in site_ids:
+                raise UsageError(f"unknown site '{s}'; the plan's sites are: {', '.join(site_ids)}")
+            lost.append(s)
+        region_ids = list(dict.fromkeys(s.region for s in ctx.plan.sites))
+        for r in regions:
+            if r not in region_ids:
+                raise UsageError(f"unknown region '{r}'; the plan's regions are: {', '.join(region_ids)}")
+            lost.extend(s.id for s in ctx.plan.sites if s.region == r)
+        lost = list(dict.fromkeys(lost))
+        label = "+".join(lost)
+        loss = Loss(key="simulate:" + label, kind="site", label=label, sites=frozenset(lost))
+        res = run_simulation(ctx, frozenset(lost), loss)
+        click.echo(format_table(ctx, res, fmt), nl=False)
+        return 0
+
+    _guard(body)
+
+
+@main.command()
+@click.argument("code", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules(code: str | None, fmt: str) -> None:
+    """List the rules, or explain one (what, why, an example, the fix)."""
+
+    def body() -> int:
+        from .rules.registry import RULES, get
+
+        if code is None:
+            if fmt == "json":
+                click.echo(json.dumps([{"code": r.code, "severity": r.severity.value, "title": r.title} for r in RULES], indent=2))
+            else:
+                for r in RULES:
+                    click.echo(f"{r.code}  {r.severity.letter}  {r.title}")
+            return 0
+        r = get(code)
+        if r is None:
+            raise UsageError(f"unknown rule '{code}'; `bcp rules` lists them")
+        if fmt == "json":
+            click.echo(json.dumps({"code": r.code, "severity": r.severity.value, "title": r.title, "doc": r.doc}, indent=2, ensure_ascii=False))
+        else:
+            click.echo(f"{r.code} ({r.severity.value}): {r.title}\n")
+            click.echo(r.doc or "(no documentation)")
+            if r.acceptable:
+                click.echo(f"\nAccept a finding you have decided to live with:\n  checks:\n    ignore:\n      - {{rule: {r.code}, target: <id>, reason: \"…\"}}")
+        return 0
+
+    _guard(body)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of a plan file, for editors (yaml-language-server)."""
+
+    def body() -> int:
+        from .jsonschema import dumps
+
+        click.echo(dumps(), nl=False)
+        return 0
+
+    _guard(body)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+def init(directory: str) -> None:
+    """Write a small valid plan to DIRECTORY to start from."""
+
+    def body() -> int:
+        from .scaffold import write_scaffold
+
+        try:
+            written = write_scaffold(directory)
+        except FileExistsError as e:
+            raise UsageError(f"{e.filename or e}: already exists; not overwriting") from None
+        for p in written:
+            click.echo(p)
+        return 0
+
+    _guard(body)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
