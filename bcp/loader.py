@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from .findings import Finding, Location, Path
 from .model import FORMAT_VERSIONS, LIST_SECTIONS, MAP_SECTIONS
-from .reader import PosDict, PosList, ReadResult, read_file
+from .reader import PosDict, PosList, ReadResult, lc, read_file
 
 _PLAN_KEY = re.compile(rb"""(?m)^(?:plan|"plan"|'plan')[ \t]*:""")
 TOP_KEYS = ("bcp", *MAP_SECTIONS, *LIST_SECTIONS)
@@ -161,7 +161,7 @@ def _version_ok(root: PosDict, lp: LoadedPlan, name: str) -> bool:
         return False
     v = root["bcp"]
     if isinstance(v, bool) or v not in FORMAT_VERSIONS:
-        line, col = root.vpos["bcp"]
+        line, col = lc(root.vpos["bcp"])
         lp.findings.append(
             Finding(
                 "S005",
@@ -189,12 +189,12 @@ def merge(lp: LoadedPlan) -> MergedRoot | None:
         if not _version_ok(root, lp, name):
             continue
         for key, value in root.items():
-            kpos = root.kpos[key]
+            kpos = lc(root.kpos[key])
             if key == "bcp":
                 continue
             if key in MAP_SECTIONS:
                 if key in merged:
-                    pf, (pl, pc) = merged.kfiles[key], merged.kpos[key]
+                    pf, (pl, pc) = merged.kfiles[key], lc(merged.kpos[key])
                     lp.findings.append(
                         Finding(
                             "S005",
@@ -212,7 +212,7 @@ def merge(lp: LoadedPlan) -> MergedRoot | None:
                     continue  # `sites:` with nothing under it: an empty section
                 if not isinstance(value, PosList):
                     lp.findings.append(
-                        Finding("S002", f"`{key}` must be a list (items starting with '-')", location=Location(name, *root.vpos[key]))
+                        Finding("S002", f"`{key}` must be a list (items starting with '-')", location=Location(name, *lc(root.vpos[key])))
                     )
                     continue
                 lst = merged.get(key)
@@ -281,4 +281,5 @@ def locate(root: PosDict | None, path: Path, at_key: bool = False, default_file:
             node = node[p]
         else:
             break
-    return Location(file, pos[0], pos[1])
+    line, col = lc(pos)
+    return Location(file, line, col)

@@ -41,14 +41,24 @@ _T = "tag:yaml.org,2002:"
 STANDARD_TAGS = {_T + n for n in ("str", "int", "float", "bool", "null", "seq", "map")}
 
 
+def lc(pos) -> tuple[int, int]:
+    """1-based (line, column) of a stored position.
+
+    Scalars' positions are stored as libyaml's own Mark objects (0-based), which the
+    parser creates anyway: converting a million of them eagerly would cost a tenth of
+    the reading time for positions that only findings ever read.
+    """
+    return pos if pos.__class__ is tuple else (pos.line + 1, pos.column + 1)
+
+
 class PosDict(dict):
-    """A mapping read from YAML: ``kpos``/``vpos`` give (line, col) of each key/value."""
+    """A mapping read from YAML: ``kpos``/``vpos`` give the position of each key/value (see :func:`lc`)."""
 
     __slots__ = ("file", "line", "col", "kpos", "vpos")
 
 
 class PosList(list):
-    """A sequence read from YAML: ``ipos`` gives (line, col) of each item."""
+    """A sequence read from YAML: ``ipos`` gives the position of each item (see :func:`lc`)."""
 
     __slots__ = ("file", "line", "col", "ipos")
 
@@ -313,8 +323,7 @@ class _Builder:
                 break
             cls = ev.__class__
             if cls is ScalarEvent:
-                m = ev.start_mark
-                pos = (m.line + 1, m.column + 1)
+                pos = ev.start_mark
                 total += 1
                 tag = ev.tag
                 if tag is None:
@@ -322,12 +331,12 @@ class _Builder:
                 elif tag == "!":
                     value = ev.value
                 elif tag in STANDARD_TAGS:
-                    value, err = _resolve_tagged(tag, ev.value, *pos)
+                    value, err = _resolve_tagged(tag, ev.value, *lc(pos))
                     if err:
-                        findings.append(Finding("S002", err, location=Location(name, *pos)))
+                        findings.append(Finding("S002", err, location=Location(name, *lc(pos))))
                         value = DROPPED
                 else:
-                    findings.append(_unsupported_tag(tag, name, *pos))
+                    findings.append(_unsupported_tag(tag, name, *lc(pos)))
                     value = DROPPED
                 if ev.anchor is not None:
                     anchors[ev.anchor] = (value, 1)
@@ -402,20 +411,20 @@ class _Builder:
             else:
                 continue
             if total > MAX_NODES:
-                raise self._too_many(*pos)
+                raise self._too_many(*lc(pos))
 
             # place `value` into the open container
             if cur is None:
                 if root is NOKEY:
                     root = value
-                    root_pos = pos
+                    root_pos = lc(pos)
             elif is_map:
                 if key is NOKEY:  # `value` is a key
                     kp = pos
                     if value is DROPPED or value is NOKEY:
                         key = BADKEY
                     elif value.__class__ is PD or value.__class__ is PL:
-                        findings.append(Finding("S002", "a mapping key must be a plain value, not a mapping or list", location=Location(name, *pos)))
+                        findings.append(Finding("S002", "a mapping key must be a plain value, not a mapping or list", location=Location(name, *lc(pos))))
                         key = BADKEY
                     elif value == "<<" and cls is ScalarEvent and not ev.style:
                         key = MERGE
@@ -424,12 +433,12 @@ class _Builder:
                             value = "nan"
                         key = value
                         if value in cur:
-                            first = cur.kpos.get(value, (0, 0))
+                            first = lc(cur.kpos.get(value, (0, 0)))
                             findings.append(
                                 Finding(
                                     "Y002",
                                     f"duplicate key '{value}' (first written at line {first[0]}, column {first[1]}); the first value is kept",
-                                    location=Location(name, *pos),
+                                    location=Location(name, *lc(pos)),
                                     hint="remove or rename one of the two keys",
                                 )
                             )
@@ -449,7 +458,7 @@ class _Builder:
                     elif value.__class__ is PL and all(x.__class__ is PD for x in value):
                         merges.extend(value)
                     else:
-                        findings.append(Finding("S002", "a merge key '<<' takes a mapping or a list of mappings", location=Location(name, *pos)))
+                        findings.append(Finding("S002", "a merge key '<<' takes a mapping or a list of mappings", location=Location(name, *lc(pos))))
                 else:
                     cur[k] = value
                     cur.kpos[k] = kp
