@@ -226,6 +226,13 @@ def read_bytes(data: bytes, name: str) -> ReadResult:
     return res
 
 
+def _offset_pos(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of a byte offset into UTF-8 data."""
+    offset = max(0, min(offset, len(data)))
+    start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, len(data[start:offset].decode("utf-8", "replace")) + 1
+
+
 def _mark_of(err: yaml.YAMLError) -> tuple[int, int]:
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
     if mark is not None:
@@ -272,6 +279,8 @@ class _Builder:
             if isinstance(e, yaml.reader.ReaderError):
                 code = "Y004"
                 msg = "file contains a character that YAML does not allow (a control character): it is not text"
+                # a ReaderError has no mark, only the byte offset of the character
+                line, col = _offset_pos(data, getattr(e, "position", 0) or 0)
             raise _Refuse(code, msg, line, col) from None
 
     def _build(self, data: bytes):

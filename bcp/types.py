@@ -42,6 +42,8 @@ def _bare(value: Any) -> str:
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
     if isinstance(value, (int, float)):
+        if getattr(value, "text", None) is not None:
+            return f"a number {_num_text(value)}"
         return f"the number {_num_text(value)}"
     if isinstance(value, dict):
         return "a mapping"
@@ -120,6 +122,8 @@ def _v_duration(value: Any) -> Duration:
             )
         return d
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if getattr(value, "text", None) is not None:  # a huge literal: do not echo it
+            raise s002(f"expected a duration, got {_bare(value)}", 'write a duration with a unit, e.g. "30m"')
         raise s002(
             f"expected a duration, got {_bare(value)}",
             f'write "{_num_text(value)}m" or "{_num_text(value)}h" (with a unit), not {_num_text(value)}',
@@ -136,7 +140,7 @@ def _v_id(value: Any) -> str:
             "an id is 1–63 characters of a-z, 0-9, '.', '_' and '-', starting with a letter or digit",
         )
     hint = None
-    if isinstance(value, (bool, int, float)) and value is not None:
+    if isinstance(value, (bool, int, float)) and getattr(value, "text", None) is None:
         hint = f'write "{str(value).lower() if isinstance(value, bool) else value}" in quotes if that is the id'
     raise s002(f"expected an id, got {_bare(value)}", hint)
 
@@ -161,7 +165,8 @@ def _v_text(value: Any) -> str:
     if isinstance(value, bool):
         hint = f'write "{str(value).lower()}" in quotes: unquoted it is a boolean'
     elif isinstance(value, (int, float)):
-        hint = f'write "{_num_text(value)}" in quotes: unquoted it is a number'
+        lit = "it" if getattr(value, "text", None) is not None else f'"{_num_text(value)}"'
+        hint = f"write {lit} in quotes: unquoted it is a number"
     raise s002(f"expected text, got {_bare(value)}", hint)
 
 
