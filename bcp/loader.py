@@ -180,13 +180,18 @@ def merge(lp: LoadedPlan) -> MergedRoot | None:
     first = lp.first_file
     merged.file, merged.line, merged.col = first, 1, 1
     any_read = False
+    # a file that could not be read, or is not version 1, may hold `plan`/`policy`:
+    # saying they are missing would send the reader looking for the wrong problem
+    unread = False
     for rr in lp.files:
         root = rr.root
         if rr.refused or not isinstance(root, PosDict):
+            unread = unread or rr.refused
             continue
         any_read = True
         name = rr.file
         if not _version_ok(root, lp, name):
+            unread = True
             continue
         for key, value in root.items():
             kpos = lc(root.kpos[key])
@@ -241,7 +246,7 @@ def merge(lp: LoadedPlan) -> MergedRoot | None:
         return None
     where = Location(first, 1, 1)
     for key in ("plan", "policy"):
-        if key not in merged and not any(f.code == "S005" and "`bcp`" in f.message for f in lp.findings):
+        if key not in merged and not unread:
             lp.findings.append(
                 Finding(
                     "S005",
