@@ -1,0 +1,172 @@
+"""Rules T001–T008: tier requirements on sites, regions, copies, objectives, dependencies."""
+
+from __future__ import annotations
+
+import copy
+
+from conftest import BASE_PLAN, plan_dict, run_rule
+
+SITES = [
+    {"id": "dc1", "name": "DC 1", "kind": "owned", "region": "r1"},
+    {"id": "dc2", "name": "DC 2", "kind": "owned", "region": "r1"},
+    {"id": "dc3", "name": "DC 3", "kind": "cloud", "region": "r2"},
+]
+
+
+def policy(**tier0):
+    p = copy.deepcopy(BASE_PLAN["policy"])
+    p["tiers"][0].update(tier0)
+    return p
+
+
+def svc(id_, sites, tier="tier0", modes=None, **kw):
+    modes = modes or ["active"] * len(sites)
+    return {"id": id_, "name": id_, "owner": "crisis", "tier": tier,
+            "deployments": [{"site": s, "mode": m} for s, m in zip(sites, modes)], **kw}
+
+
+def store(id_, sites, tier="tier0", **kw):
+    copies = [{"site": sites[0], "role": "primary"}] + [
+        {"site": s, "role": "replica", "replication": "sync"} for s in sites[1:]
+    ]
+    return {"id": id_, "name": id_, "owner": "crisis", "tier": tier, "copies": copies, **kw}
+
+
+def tool(id_, sites, category="monitoring", tier="tier0", **kw):
+    return {"id": id_, "name": id_, "owner": "crisis", "tier": tier, "category": category,
+            "deployments": [{"site": s, "mode": "active"} for s in sites], **kw}
+
+
+def plan(**kw):
+    kw.setdefault("sites", SITES)
+    return plan_dict(**kw)
+
+
+# --- T001 ---------------------------------------------------------------------------------------
+
+
+def test_t001_service_on_too_few_sites():
+    d = plan(policy=policy(min_sites=2), services=[svc("ok", ["dc1", "dc2"]), svc("chat", ["dc1", "dc1"])])
+    (f,) = run_rule("T001", d)
+    assert f.code == "T001" and f.target == "chat"
+    assert f.path == ("services", 1, "deployments")
+    assert "1 site (dc1)" in f.message and "min_sites 2" in f.message
+
+
+def test_t001_ops_tool_and_unknown_sites_do_not_count():
+    d = plan(policy=policy(min_sites=2), ops_tools=[tool("mon", ["dc1", "nowhere"])])
+    (f,) = run_rule("T001", d)
+    assert f.path == ("ops_tools", 0, "deployments") and f.target == "mon"
+
+
+def test_t001_passes_and_ignores_data_and_unknown_tiers():
+    d = plan(policy=policy(min_sites=2), services=[svc("chat", ["dc1", "dc2"]), svc("x", ["dc1"], tier="nope")],
+             data=[store("db", ["dc1", "dc2"])])
+    assert run_rule("T001", d) == []
+
+
+# --- T002 ---------------------------------------------------------------------------------------
+
+
+def test_t002_too_few_active_sites():
+    d = plan(policy=policy(min_active_sites=2), services=[svc("chat", ["dc1", "dc2"], modes=["active", "hot"])])
+    (f,) = run_rule("T002", d)
+    assert f.path == ("services", 0, "deployments") and f.target == "chat"
+    assert "active on 1 site (dc1)" in f.message
+
+
+def test_t002_passes():
+    d = plan(policy=policy(min_active_sites=2), services=[svc("chat", ["dc1", "dc2", "dc3"], modes=["active", "hot", "active"])])
+    assert run_rule("T002", d) == []
+
+
+# --- T003 ---------------------------------------------------------------------------------------
+
+
+def test_t003_sites_in_one_region():
+    d = plan(policy=policy(min_regions=2), services=[svc("chat", ["dc1", "dc2"])], data=[store("db", ["dc1", "dc2"])])
+    fs = run_rule("T003", d)
+    assert [(f.path, f.target) for f in fs] == [
+        (("services", 0, "deployments"), "chat"),
+        (("data", 0, "copies"), "db"),
+    ]
+    assert "1 region (r1)" in fs[0].message
+
+
+def test_t003_passes_across_regions():
+    d = plan(policy=policy(min_regions=2), services=[svc("chat", ["dc1", "dc3"])], data=[store("db", ["dc2", "dc3"])])
+    assert run_rule("T003", d) == []
+
+
+# --- T004 / T005 -------------------------------------------------------------------------------
+
+
+def test_t004_rto_above_max():
+    d = plan(services=[svc("chat", ["dc1"], rto="2h"), svc("ok", ["dc1"], rto="1h")],
+             ops_tools=[tool("mon", ["dc1"], rto="90m")])
+    fs = run_rule("T004", d)
+    assert [(f.path, f.target) for f in fs] == [(("services", 0, "rto"), "chat"), (("ops_tools", 0, "rto"), "mon")]
+    assert "rto 2h" in fs[0].message and "max_rto 1h" in fs[0].message
+
+
+def test_t004_passes_without_own_rto():
+    assert run_rule("T004", plan(services=[svc("chat", ["dc1"])])) == []
+
+
+def test_t005_rpo_above_max():
+    d = plan(data=[store("db", ["dc1"], rpo="10m")], services=[svc("chat", ["dc1"], rpo="5m")])
+    (f,) = run_rule("T005", d)
+    assert f.path == ("data", 0, "rpo") and f.target == "db"
+    assert "rpo 10m" in f.message
+
+
+# --- T006 ---------------------------------------------------------------------------------------
+
+
+def test_t006_copies_on_one_site():
+    d = plan(policy=policy(min_data_copies=2), data=[store("db", ["dc1", "dc1"]), store("ok", ["dc1", "dc2"])])
+    (f,) = run_rule("T006", d)
+    assert f.path == ("data", 0, "copies") and f.target == "db"
+    assert "1 distinct site (dc1)" in f.message
+
+
+def test_t006_passes():
+    d = plan(policy=policy(min_data_copies=2), data=[store("db", ["dc1", "dc3"])])
+    assert run_rule("T006", d) == []
+
+
+# --- T007 / T008 ---------------------------------------------------------------------------------
+
+
+def test_t007_depends_on_less_critical_tier():
+    d = plan(services=[svc("chat", ["dc1"], depends_on=["db", "auth"]), svc("auth", ["dc1"])],
+             data=[store("db", ["dc1"], tier="tier1")])
+    (f,) = run_rule("T007", d)
+    assert f.path == ("services", 0, "depends_on", 0) and f.target == "chat"
+    assert "tier1" in f.message
+
+
+def test_t007_passes_for_more_critical_dependency_and_dangling_ids():
+    d = plan(services=[svc("batch", ["dc1"], tier="tier1", depends_on=["db", "ghost"])], data=[store("db", ["dc1"])])
+    assert run_rule("T007", d) == []
+
+
+def test_t008_rto_inversion_with_tier_default():
+    # chat: own rto 30m; db: no rto, tier1 max_rto 1d
+    d = plan(services=[svc("chat", ["dc1"], rto="30m", depends_on=["auth", "db"]), svc("auth", ["dc1"], rto="10m")],
+             data=[store("db", ["dc1"], tier="tier1")])
+    (f,) = run_rule("T008", d)
+    assert f.path == ("services", 0, "depends_on", 1) and f.target == "chat"
+    assert "30m" in f.message and "1d" in f.message
+
+
+def test_t008_passes_when_dependency_is_faster():
+    d = plan(services=[svc("chat", ["dc1"], depends_on=["db"])], data=[store("db", ["dc1"], rto="15m")])
+    assert run_rule("T008", d) == []
+
+
+def test_tier_rules_are_quiet_on_cycles_and_duplicates():
+    d = plan(policy=policy(min_sites=1),
+             services=[svc("a", ["dc1"], depends_on=["b"]), svc("b", ["dc1"], depends_on=["a"]), svc("a", ["dc9"])])
+    for code in ("T001", "T002", "T003", "T004", "T005", "T006", "T007", "T008"):
+        run_rule(code, d)  # must not raise
