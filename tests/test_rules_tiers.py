@@ -170,3 +170,54 @@ def test_tier_rules_are_quiet_on_cycles_and_duplicates():
              services=[svc("a", ["dc1"], depends_on=["b"]), svc("b", ["dc1"], depends_on=["a"]), svc("a", ["dc9"])])
     for code in ("T001", "T002", "T003", "T004", "T005", "T006", "T007", "T008"):
         run_rule(code, d)  # must not raise
+
+
+def test_generated_clean_plan_passes_every_rule_of_these_families(shared_dir, tmp_path):
+    """genplan.py writes a plan meant to pass every rule on its as-of date."""
+    import subprocess
+    import sys
+
+    from bcp.context import Context
+    from bcp.loader import discover, load
+    from bcp.rules.registry import RULES
+    from bcp.schema import check
+    from conftest import AS_OF
+
+    out = tmp_path / "gen.yaml"
+    text = subprocess.run([sys.executable, str(shared_dir / "tools" / "genplan.py"), "--services", "300"],
+                          capture_output=True, text=True, check=True).stdout
+    out.write_text(text, encoding="utf-8")
+    plan, schema_findings = check(load(discover([str(out)])[0]).root)
+    assert schema_findings == []
+    ctx = Context(plan, AS_OF)
+    families = ("tiers", "ops", "people", "coverage", "exercises", "document")
+    found = [f for r in RULES if r.module in families and r.check for f in r.check(ctx)]
+    assert found == []
+
+
+def test_all_families_are_quiet_on_broken_references():
+    """Dangling ids, duplicates, empty lists and no tiers at all: other rules report them; these never raise."""
+    from bcp.rules.registry import RULES
+
+    comp = {"id": "x", "name": "x", "owner": "ghost", "tier": "nope", "rto": "1h", "depends_on": ["x", "ghost"],
+            "deployments": [{"site": "nowhere", "mode": "active"}]}
+    d = plan(
+        services=[comp, dict(comp, procedures=["ghost", "p"])],
+        data=[{"id": "x", "name": "x", "owner": "ghost", "tier": "tier0", "copies": [{"site": "nowhere", "role": "primary"}],
+               "backups": {"every": "1d", "retention": "1d", "sites": ["nowhere"], "last_restore_test": "2999-01-01"}}],
+        ops_tools=[dict(comp, id="t", category="monitoring", serves=["ghost", "x"]), dict(comp, id="t2", category="paging")],
+        roles=[{"id": "crisis", "name": "c", "members": ["ghost"], "escalates_to": "x"},
+               {"id": "crisis", "name": "c", "members": [], "escalates_to": "crisis"}],
+        scenarios=[{"id": "s", "name": "s", "kind": "site-loss", "sites": ["nowhere"], "lead": "ghost",
+                    "procedures": ["ghost"], "communications": ["ghost", "x"]}],
+        procedures=[{"id": "p", "title": "p", "owner": "ghost", "steps": []}],
+        exercises=[{"id": "e", "date": "2026-01-01", "kind": "restore-test", "result": "failed", "scenario": "ghost",
+                    "covers": ["ghost", "x"]}],
+    )
+    d["policy"]["required_ops"] = ["monitoring", "dns"]
+    for tiers in (d["policy"]["tiers"], []):
+        d["policy"]["tiers"] = tiers
+        for r in RULES:
+            if r.module in ("tiers", "ops", "people", "coverage", "exercises", "document") and r.check:
+                for f in run_rule(r.code, d):
+                    assert f.code == r.code and f.path

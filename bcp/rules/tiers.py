@@ -158,6 +158,10 @@ def _build_facts(ctx: Context) -> Facts:
     max_rto = {tid: v[5] for tid, v in spec.items()}
     hits = f.hits = {c: [] for c in ("T001", "T002", "T003", "T004", "T005", "T006", "T007", "T008", "X001")}
     h1, h2, h3, h4, h5, h6, h7, h8, hx = (hits[c] for c in ("T001", "T002", "T003", "T004", "T005", "T006", "T007", "T008", "X001"))
+    # dependency id -> (tier rank, effective rto) of its first definition
+    dep_info = {
+        cid: (rank.get(c.tier), c.rto if c.rto is not None else max_rto.get(c.tier)) for cid, c in comps.items()
+    }
     owner_rank = f.owner_rank
     tier0_owners = f.tier0_owners
     best = None
@@ -223,17 +227,14 @@ def _build_facts(ctx: Context) -> Facts:
             if deps:
                 own = c.rto if c.rto is not None else max_rto.get(tid)
                 for j, dep_id in enumerate(deps):
-                    dep = comps.get(dep_id)
-                    if dep is None:
+                    info = dep_info.get(dep_id)
+                    if info is None:
                         continue
-                    if r is not None:
-                        rd = rank.get(dep.tier)
-                        if rd is not None and rd > r:
-                            h7.append((section, i, j))
-                    if own is not None:
-                        theirs = dep.rto if dep.rto is not None else max_rto.get(dep.tier)
-                        if theirs is not None and theirs > own:
-                            h8.append((section, i, j))
+                    rd, theirs = info
+                    if r is not None and rd is not None and rd > r:
+                        h7.append((section, i, j))
+                    if own is not None and theirs is not None and theirs > own:
+                        h8.append((section, i, j))
     f.best_rank = best
     return f
 
