@@ -117,10 +117,13 @@ class Policy(Strict):
     backup_restore_test_every: DurationT = F("how often backups must be restore-tested", parse_duration("1y"))
 
     def model_post_init(self, __context: Any) -> None:
+        # fill the documented defaults, but keep model_fields_set telling what was written
         if self.takeover is None:
             self.takeover = Takeover()
+            self.__pydantic_fields_set__.discard("takeover")
         if self.required_ops is None:
             self.required_ops = list(DEFAULT_REQUIRED_OPS)
+            self.__pydantic_fields_set__.discard("required_ops")
 
 
 # --- sites, people, roles --------------------------------------------------------------------
