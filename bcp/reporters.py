@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import urllib.parse
 
 from . import __version__
 from .findings import Finding, Severity
@@ -79,10 +80,14 @@ def github(findings: list[Finding]) -> str:
 
 
 def _uri(path: str) -> str:
+    """A SARIF artifact URI: a relative reference, or file:// for an absolute path,
+    percent-encoded (a space or '%' in a file name is not allowed in a URI)."""
     p = path.replace(os.sep, "/")
+    p = p[2:] if p.startswith("./") else p
+    q = urllib.parse.quote(p, safe="/")
     if os.path.isabs(path):
-        return "file://" + p
-    return p[2:] if p.startswith("./") else p
+        return "file://" + q
+    return q
 
 
 def sarif(findings: list[Finding]) -> str:
