@@ -169,6 +169,15 @@ class Engine:
         for cid, c in g.comps.items():
             if c.kind == "ops_tool":
                 self.ops_by_cat.setdefault(c.category, []).append(cid)
+        # the sites whose loss can change a component's own outcome: its deployments or copies,
+        # and for a data store its backup sites (they matter once every copy is gone)
+        key_sites: dict[str, list[str]] = {}
+        for cid, c in g.comps.items():
+            ks = g.sites_of[cid]
+            if c.kind == "data" and c.backups is not None:
+                ks = ks + [s for s in _distinct(c.backups.sites or []) if s not in ks]
+            key_sites[cid] = ks
+        self.key_sites = key_sites
         self.losses: list[Loss] = []
         self.results: list[LossResult] = []
         self.views: list[LossView] = []
@@ -176,7 +185,7 @@ class Engine:
     # --- one component, its own deployments ----------------------------------------------
     def own(self, cid: str, lost: frozenset[str] | tuple[str, ...]) -> Own:
         """``lost``: the lost sites (a set), or exactly the component's own lost sites (a tuple)."""
-        key_sites = lost if type(lost) is tuple else tuple(s for s in self.g.sites_of[cid] if s in lost)
+        key_sites = lost if type(lost) is tuple else tuple(s for s in self.key_sites[cid] if s in lost)
         key = (cid, key_sites)
         o = self._own_cache.get(key)
         if o is None:
@@ -386,9 +395,9 @@ class Engine:
         own_rpo: dict[str, dict[int, int]] = {}
         shorts: dict[int, list[tuple[str, float]]] = {}
         own = self.own
-        sites_of = g.sites_of
+        key_sites = self.key_sites
         for cid, idx in hits.items():
-            sites = sites_of[cid]
+            sites = key_sites[cid]
             # group the losses by the subset of this component's sites they take
             groups: dict[tuple[str, ...], int] = {}
             if len(sites) == 1:
