@@ -472,15 +472,12 @@ def _failing(cs, loss) -> bool:
 
 
 def _impact(ctx, plan, L, tiers, tier_rank, order) -> dict:
-    try:
-        analysis = ctx.analysis
-        results = list(analysis.results)
-    except (ImportError, AttributeError):
-        return {"available": False}
+    results = list(ctx.analysis.results)
     names = {c.id: c.name for c in reversed(plan.components)}
     site_names = {s.id: s.name for s in reversed(plan.sites)}
     tier_ids = [t.id for t in plan.policy.tiers]
     losses = []
+    seen_sites: dict[frozenset, dict] = {}
     for r in results:
         loss = r.loss
         rows = []
@@ -492,7 +489,11 @@ def _impact(ctx, plan, L, tiers, tier_rank, order) -> dict:
             rpo = ""
             if cs.rpo_target is not None:
                 rpo = f"{format_duration(cs.rpo) if cs.rpo is not None else '—'} / {format_duration(cs.rpo_target)}"
-            rows.append({"id": cid, "name": names.get(cid, cid), "tier": cs.tier, "state": cs.state,
+            misses = (cs.state in ("down", "lost") or (cs.recovery is not None and cs.recovery > cs.rto)
+                      or (cs.rpo is not None and cs.rpo_target is not None and cs.rpo > cs.rpo_target)
+                      or bool(cs.short) or bool(cs.unabsorbed))
+            rows.append({"id": cid, "name": names.get(cid, cid), "tier": cs.tier, "state": cs.state, "misses": misses,
+                         "rec_short": format_duration(cs.recovery) if cs.recovery is not None else "—",
                          "state_label": L[f"state.{cs.state}"], "recovery": rec, "rpo": rpo,
                          "cause": " → ".join(cs.cause), "failing": _failing(cs, loss),
                          "short": num(cs.short) if cs.short else ""})
@@ -507,10 +508,14 @@ def _impact(ctx, plan, L, tiers, tier_rank, order) -> dict:
             if loss.kind == "site" and label in site_names and site_names[label] != label:
                 label = f"{label} ({site_names[label]})"
         downs = sum(1 for x in rows if x["state"] in ("down", "lost"))
+        same_as = seen_sites.get(loss.sites) if loss.kind == "scenario" else None
+        seen_sites.setdefault(loss.sites, {"anchor": "loss-" + re.sub(r"[^a-z0-9._-]", "-", loss.key.lower()),
+                                           "label": f"{kind_label} {label}"})
         losses.append({
             "key": loss.key, "kind": loss.kind, "kind_label": kind_label, "label": label,
             "sites": ", ".join(sorted(loss.sites)), "must_survive": [t for t in tier_ids if t in loss.must_survive],
-            "rows": rows, "counts": counts, "ops_lost": [L[f"category.{c}"] for c in r.ops_lost],
+            "rows": rows, "detail": [x for x in rows if x["misses"] or x["failing"]],
+            "within": [x for x in rows if not (x["misses"] or x["failing"])], "same_as": same_as, "counts": counts, "ops_lost": [L[f"category.{c}"] for c in r.ops_lost],
             "not_up": len(rows), "down": downs, "failing": sum(1 for x in rows if x["failing"]),
             "anchor": "loss-" + re.sub(r"[^a-z0-9._-]", "-", loss.key.lower()),
         })
@@ -523,7 +528,7 @@ def _impact(ctx, plan, L, tiers, tier_rank, order) -> dict:
         cands = [x for x in losses if x["kind"] == kind and x["not_up"]]
         if cands:
             worst.append(max(cands, key=badness))
-    return {"available": True, "losses": losses, "worst": worst, "tier_ids": tier_ids}
+    return {"losses": losses, "worst": worst, "tier_ids": tier_ids}
 
 
 def _exercise_due(plan, as_of, ds, L) -> list[dict]:
