@@ -219,7 +219,8 @@ def read_bytes(data: bytes, name: str) -> ReadResult:
             if was_enabled:
                 gc.enable()
     except _Refuse as r:
-        res.findings = [f for f in res.findings if f.code not in ("Y002", "Y003")] if r.code != "S005" else res.findings
+        # a refused file (Y001/Y004/Y005) adds nothing but that finding (spec §1)
+        res.findings = [] if r.code != "S005" else res.findings
         res.findings.append(Finding(r.code, r.message, location=Location(name, r.line, r.col), hint=r.hint))
         res.root = None
         res.refused = r.code != "S005"

@@ -611,3 +611,11 @@ def test_mapping_as_key_is_s002():
     text = "bcp: 1\n? [a, b]\n: 1\n"
     r = read_bytes(text.encode(), "f.yaml")
     assert [(f.code, f.location.line, f.location.column) for f in r.findings] == [("S002", 2, 3)]
+
+
+def test_refused_file_adds_only_the_refusal():
+    # an S002 (complex key), a Y003 and a Y002 before the syntax error: all dropped
+    text = "bcp: 1\n? [a]\n: 1\nx: !!int abc\ny: !foo 1\ny: 2\nz: [\n"
+    r = read_bytes(text.encode(), "f.yaml")
+    assert r.refused
+    assert [(f.code, f.location.line, f.location.column) for f in r.findings] == [("Y001", 8, 1)]
