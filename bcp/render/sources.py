@@ -29,7 +29,7 @@ def git_log(files: list[str], limit: int = 100) -> list[dict]:
         return []
     paths = [os.path.abspath(f) for f in files]
     cwd = os.path.dirname(paths[0]) or "."
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k == "GIT_CEILING_DIRECTORIES"}
     env.update({"GIT_PAGER": "cat", "PAGER": "cat", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"})
     cmd = [git, "-c", "core.quotepath=off", "-c", "log.showSignature=false", "--no-pager", "log", "--no-color",
            "--no-decorate", "--no-mailmap", f"-n{limit}", "--date=short",
