@@ -91,6 +91,10 @@ def error_to_finding(err: dict) -> Finding | None:
         if hint is None and owner is not None:
             hint = "known fields here: " + ", ".join(owner.model_fields)
         return Finding("S003", f"unknown field '{key}'", path=loc, hint=hint, at_key=True)
+    if typ == "invalid_key":
+        # a key that is not text (`1:`, `true:`): an unknown field, at the key as written
+        key = str(inp).lower() if isinstance(inp, bool) else (_what(inp) if hasattr(inp, "text") else str(inp))
+        return Finding("S003", f"unknown field '{key}': field names are text", path=loc[:-1] + (inp,), at_key=True)
     owner, name, tp = _field_at(loc)
     if inp is None and typ != "bcp_s004":
         required = bool(owner and name and owner.model_fields[name].is_required() and loc[-1] == name)

@@ -418,3 +418,11 @@ def test_ignore_of_an_unknown_rule_is_s002_with_did_you_mean(tmp_path):
     f = only(validate(tmp_path, text), "S002")
     assert (f.location.line, f.location.column) == pos(text, "C01")
     assert "C01" in f.message and f.hint and "did you mean" in f.hint
+
+
+@pytest.mark.parametrize("key, shown", [("1", "1"), ("true", "true"), ("1.5", "1.5"), ("9" * 50, "a very long number")])
+def test_key_that_is_not_text_is_s003_at_the_key(tmp_path, key, shown):
+    text = replace("  title: Test plan\n", f"  title: Test plan\n  {key}: x\n")
+    f = only(validate(tmp_path, text), "S003")
+    assert (f.location.line, f.location.column) == pos(text, f"  {key}: x", offset=2)
+    assert f.message == f"unknown field '{shown}': field names are text"
