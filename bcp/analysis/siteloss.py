@@ -178,6 +178,26 @@ class Engine:
                 ks = ks + [s for s in _distinct(c.backups.sites or []) if s not in ks]
             key_sites[cid] = ks
         self.key_sites = key_sites
+        # for a quick "still up on its own" test: the sites of active deployments (data: the
+        # primary), and for a service with load and capacity figures, its capacity by site
+        fast: dict[str, tuple] = {}
+        for cid, c in g.comps.items():
+            if c.kind == "data":
+                act = tuple(_distinct(cp.site for cp in c.copies or [] if cp.role == "primary"))
+                fast[cid] = (act, None, 0.0, 0.0)
+                continue
+            deps_ = c.deployments or []
+            act = tuple(_distinct(d.site for d in deps_ if d.mode == "active"))
+            load = c.load if c.kind == "service" else None
+            if load is not None and any(d.capacity is not None for d in deps_):
+                by: dict[str, float] = {}
+                for d in deps_:
+                    if d.capacity:
+                        by[d.site] = by.get(d.site, 0.0) + d.capacity
+                fast[cid] = (act, by, sum(by.values()), float(load))
+            else:
+                fast[cid] = (act, None, 0.0, 0.0)
+        self.fast = fast
         self.losses: list[Loss] = []
         self.results: list[LossResult] = []
         self.views: list[LossView] = []
@@ -378,16 +398,11 @@ class Engine:
         comps = g.comps
         pos = g.pos
         # 1. own outcomes
-        hits: dict[str, list[int]] = {}
-        by_site = g.by_site
+        site_mask: dict[str, int] = {}
         for i, loss in enumerate(losses):
-            for s in loss.sites:
-                for cid in by_site.get(s, ()):
-                    h = hits.get(cid)
-                    if h is None:
-                        hits[cid] = [i]
-                    elif h[-1] != i:
-                        h.append(i)
+            b = 1 << i
+            for x in loss.sites:
+                site_mask[x] = site_mask.get(x, 0) | b
         own_nu: dict[str, int] = {}
         own_down: dict[str, int] = {}
         own_lost: dict[str, int] = {}
@@ -396,25 +411,42 @@ class Engine:
         shorts: dict[int, list[tuple[str, float]]] = {}
         own = self.own
         key_sites = self.key_sites
-        for cid, idx in hits.items():
-            sites = key_sites[cid]
-            # group the losses by the subset of this component's sites they take
-            groups: dict[tuple[str, ...], int] = {}
-            if len(sites) == 1:
-                m = 0
-                for i in idx:
-                    m |= 1 << i
-                groups[tuple(sites)] = m
-            else:
-                for i in idx:
-                    lost = losses[i].sites
-                    key = tuple([s for s in sites if s in lost])
-                    groups[key] = groups.get(key, 0) | (1 << i)
+        for cid, sites in key_sites.items():
+            # group the losses that take some of this component's sites by the subset they take
+            groups: dict[tuple[str, ...], int] = {(): -1}
+            for x in sites:
+                m = site_mask.get(x)
+                if not m:
+                    continue
+                split: dict[tuple[str, ...], int] = {}
+                for key, gm in groups.items():
+                    inside = gm & m
+                    if inside:
+                        split[(*key, x)] = inside
+                    outside = gm & ~m
+                    if outside:
+                        split[key] = outside
+                groups = split
+            groups.pop((), None)
+            if not groups:
+                continue
             nu = dn = ls = 0
             rec: dict[int, int] = {}
             rp: dict[int, int] = {}
             is_data = comps[cid].kind == "data"
+            act, cap_by, cap_total, load = self.fast[cid]
             for key, b in groups.items():
+                # quick test: an active deployment (data: the primary) survives and capacity covers load
+                for s in act:
+                    if s not in key:
+                        if cap_by is None or cap_total - sum(cap_by.get(x, 0.0) for x in key) >= load:
+                            break
+                        s = None
+                        break
+                else:
+                    s = None
+                if s is not None:
+                    continue
                 o = own(cid, key)
                 st = o.state
                 if st == "up":
