@@ -53,7 +53,7 @@ def two_site_plan() -> dict:
 
 
 def test_every_label_has_both_languages():
-    missing = [k for k, v in T.items() if not v.get("en") or not v.get("ko")]
+    missing = [k for k, v in T.items() if "en" not in v or "ko" not in v or not (v["en"] or v["ko"])]
     assert missing == []
 
 

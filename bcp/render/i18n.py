@@ -54,6 +54,7 @@ T: dict[str, dict[str, str]] = {
     "h.roles": {"en": "Roles and on-call", "ko": "역할 및 당직"},
     "h.calltree": {"en": "Call tree", "ko": "비상 연락 체계"},
     "h.scenarios": {"en": "Scenarios and activation", "ko": "시나리오 및 발동"},
+    "h.communications": {"en": "Communications", "ko": "대내외 소통"},
     "h.procedures": {"en": "Response procedures", "ko": "대응 절차"},
     "h.reconstitution": {"en": "Reconstitution", "ko": "정상 복귀"},
     "h.exercises": {"en": "Exercises", "ko": "훈련"},
@@ -186,6 +187,7 @@ T: dict[str, dict[str, str]] = {
     "t.same_as": {"en": "The same sites as", "ko": "다음과 같은 사이트 손실입니다:"},
     "t.within": {"en": "within RTO and RPO, by takeover", "ko": "RTO·RPO 이내 전환 복구"},
     "t.short": {"en": "capacity short by", "ko": "용량 부족"},
+    "t.no_field": {"en": "no field of the plan format answers this", "ko": "계획 형식에 해당 필드가 없음"},
     "t.all_up": {"en": "Everything stays up.", "ko": "모두 정상 운영됩니다."},
     "t.ops_lost": {"en": "Required ops categories with no surviving tool:", "ko": "남는 도구가 없는 필수 운영 범주:"},
     "t.must_survive": {"en": "Tiers that must survive", "ko": "견뎌야 하는 등급"},
@@ -194,7 +196,8 @@ T: dict[str, dict[str, str]] = {
     "t.scenario_loss": {"en": "Scenario", "ko": "시나리오"},
     "t.region": {"en": "Region", "ko": "리전"},
     "t.site": {"en": "Site", "ko": "사이트"},
-    "t.see_page": {"en": "page", "ko": "쪽"},
+    "t.page_pre": {"en": "page ", "ko": ""},
+    "t.page_post": {"en": "", "ko": "쪽"},
     "t.no_steps": {"en": "No steps.", "ko": "단계 없음."},
     "t.unlisted": {"en": "Procedures no scenario lists", "ko": "시나리오에 없는 절차"},
     "t.findings_intro": {
@@ -286,7 +289,7 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 
 def labels(lang: str) -> dict[str, str]:
     lang = lang if lang in LANGUAGES else "en"
-    return {k: v.get(lang) or v["en"] for k, v in T.items()}
+    return {k: v[lang] if lang in v else v["en"] for k, v in T.items()}
 
 
 def date_long(d: dt.date | None, lang: str) -> str:

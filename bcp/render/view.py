@@ -266,11 +266,8 @@ def build_view(result: Any, *, draft: bool, git_log: list[dict] | None, logo_uri
         crows = []
         for cid in s.communications or []:
             c = comms.get(cid)
-            if c:
-                crows.append({"audience": L[f"audience.{c.audience}"], "channel": c.channel, "within": dur(c.within),
-                              "owner": role_name(c.owner), "message": c.message or ""})
-            else:
-                crows.append({"audience": cid, "channel": "—", "within": "—", "owner": "—", "message": ""})
+            crows.append({"id": cid, "audience": L[f"audience.{c.audience}"] if c else cid,
+                          "within": dur(c.within) if c else "—", "anchor": _anchor("comm", cid) if c else None})
         runbooks = []
         for pid in s.procedures or []:
             p = procs.get(pid)
@@ -283,6 +280,9 @@ def build_view(result: Any, *, draft: bool, git_log: list[dict] | None, logo_uri
                           "lead": role_name(s.lead), "lead_members": [person_name(m) for m in (lead.members if lead else [])][:3],
                           "activation": s.activation or "", "comms": crows, "runbooks": runbooks,
                           "anchor": _anchor("scen", s.id)})
+    comm_rows = [{"id": c.id, "audience": L[f"audience.{c.audience}"], "channel": c.channel, "within": dur(c.within),
+                  "owner": role_name(c.owner), "message": c.message or "", "anchor": _anchor("comm", c.id)}
+                 for c in sorted(plan.communications, key=lambda c: int(c.within)) if comms.get(c.id) is c]
     for svc in plan.services:
         for pid in svc.procedures or []:
             if pid in procs and pid not in proc_order:
@@ -398,6 +398,7 @@ def build_view(result: Any, *, draft: bool, git_log: list[dict] | None, logo_uri
         "roles": role_rows,
         "calltree": calltree,
         "scenarios": scen_rows,
+        "communications": comm_rows,
         "procedures": response_procs,
         "reconstitution": recon_procs,
         "exercises": ex_rows,
@@ -609,7 +610,8 @@ def _check_token(tok: str, tree: dict) -> tuple[str, list[str], bool] | None:
         sec = {"phase": "procedures", "audience": "communications", "kind": "exercises", "category": "ops_tools"}[key]
         items = tree.get(sec) or []
         ok = any(isinstance(x, dict) and x.get(key) in vals for x in items)
-        return tok, FIELD_CHAPTERS.get(key, FIELD_CHAPTERS.get(sec, [])), ok
+        chapters = ["reconstitution"] if vals == ["reconstitution"] else FIELD_CHAPTERS.get(key, FIELD_CHAPTERS.get(sec, []))
+        return tok, chapters, ok
     base = re.split(r"[ {:]", tok, maxsplit=1)[0]
     if not re.match(r"^[a-z_]+(\[\])?(\.[a-z_/]+(\[\])?)*$", base):
         return None
@@ -657,10 +659,12 @@ def _standards(plan, keys, L, chapters, result) -> list[dict]:
                             answered.append(ch["n"])
                 elif label not in missing:
                     missing.append(label)
-            if row["coverage"] in ("none", "n/a") and not answered:
-                gap = row["gap"] or row["fields"].replace("`", "")
-            else:
-                gap = row["gap"]
+            if row["coverage"] in ("none", "n/a"):
+                answered, missing = [], []  # the format has no field that answers it: nothing to point at
+            gap = row["gap"].replace("`", "")
+            if row["coverage"] == "none" and gap in ("", "none"):
+                gap = L["t.no_field"]
+            answered.sort(key=lambda n: (not n.isdigit(), int(n) if n.isdigit() else 0, n))
             rows.append({"key": row["key"], "clause": row["clause"], "title": row["title"], "what": row["what"],
                          "fields": row["fields"].replace("`", ""), "coverage": row["coverage"],
                          "coverage_label": L.get(f"coverage.{row['coverage']}", row["coverage"]),
