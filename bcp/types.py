@@ -26,6 +26,7 @@ _ISO = re.compile(
 _UNITS = (365 * 86400, 30 * 86400, 7 * 86400, 86400, 3600, 60, 1)
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 MAX_INT = 10**15
+_LONG_DIGITS = re.compile(r"\d{16}")
 
 
 def s002(msg: str, hint: str | None = None) -> PydanticCustomError:
@@ -114,19 +115,25 @@ def _v_duration(value: Any) -> Duration:
     if isinstance(value, Duration):
         return value
     if isinstance(value, str):
+        if _LONG_DIGITS.search(value):  # int() refuses over 4300 digits; nothing needs 16
+            raise s002(f"duration '{value[:40]}{'…' if len(value) > 40 else ''}' is over the limit of 10^15 seconds")
         d = parse_duration(value)
         if d is None:
             raise s004(
                 f"malformed duration '{value}'",
                 "write a duration like 30m, 1h30m, 4h, 1d, 6mo or ISO 8601 PT1H30M",
             )
+        if d > MAX_INT:
+            raise s002(f"duration '{value}' is over the limit of 10^15 seconds")
         return d
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if getattr(value, "text", None) is not None:  # a huge literal: do not echo it
-            raise s002(f"expected a duration, got {_bare(value)}", 'write a duration with a unit, e.g. "30m"')
+        n = value if isinstance(value, int) else int(value) if value.is_integer() else None
+        if n is None or not 0 <= n <= MAX_INT or getattr(value, "text", None) is not None:
+            # a huge literal, a fraction, a negative number, inf or nan: "write 1.5m" would be wrong too
+            raise s002(f"expected a duration, got {_bare(value)}", 'write a duration with a unit, e.g. "30m" or "1h30m"')
         raise s002(
             f"expected a duration, got {_bare(value)}",
-            f'write "{_num_text(value)}m" or "{_num_text(value)}h" (with a unit), not {_num_text(value)}',
+            f'write "{n}m" or "{n}h" (with a unit), not {_num_text(value)}',
         )
     raise s002(f"expected a duration, got {_bare(value)}", 'write a duration in quotes or with a unit, e.g. "30m"')
 

@@ -426,3 +426,37 @@ def test_key_that_is_not_text_is_s003_at_the_key(tmp_path, key, shown):
     f = only(validate(tmp_path, text), "S003")
     assert (f.location.line, f.location.column) == pos(text, f"  {key}: x", offset=2)
     assert f.message == f"unknown field '{shown}': field names are text"
+
+
+@pytest.mark.parametrize(
+    "value, hint",
+    [
+        ("30", 'write "30m" or "30h" (with a unit), not 30'),
+        ("30.0", 'write "30m" or "30h" (with a unit), not 30.0'),
+        ("1.5", 'write a duration with a unit, e.g. "30m" or "1h30m"'),
+        ("-5", 'write a duration with a unit, e.g. "30m" or "1h30m"'),
+        (".inf", 'write a duration with a unit, e.g. "30m" or "1h30m"'),
+        ("1e20", 'write a duration with a unit, e.g. "30m" or "1h30m"'),
+    ],
+)
+def test_bare_number_duration_hints_are_durations(tmp_path, value, hint):
+    text = replace("max_rto: 1h,", f"max_rto: {value},")
+    f = only(validate(tmp_path, text), "S002")
+    assert (f.location.line, f.location.column) == pos(text, value + ",")
+    assert f.hint == hint
+    # the hint, when it names a duration, names one that parses
+    for word in f.hint.split('"')[1::2]:
+        assert parse_duration(word) is not None
+
+
+@pytest.mark.parametrize("value", ["9" * 5000 + "m", "P" + "9" * 5000 + "D", "9" * 30 + "y", "99999999999y"])
+def test_huge_duration_is_s002_over_the_limit(tmp_path, value):
+    text = replace("max_rto: 1h,", f"max_rto: {value},")
+    f = only(validate(tmp_path, text), "S002")
+    assert (f.location.line, f.location.column) == pos(text, value[:10])
+    assert "over the limit of 10^15 seconds" in f.message and len(f.message) < 120
+
+
+def test_largest_duration_is_fine(tmp_path):
+    text = replace("every: 1y}", "every: 31709791y}")  # 10^15 s is 31,709,791.98 years
+    assert found(validate(tmp_path, text)) == []
