@@ -351,3 +351,20 @@ def test_init_does_not_overwrite(tmp_path):
     (d / "plan.yaml").write_text("mine")
     rc, out, err = cli("init", str(d))
     assert rc == 2 and (d / "plan.yaml").read_text() == "mine"
+
+
+# --- a bug is one line and exit 3 ------------------------------------------------------------------
+
+
+def test_internal_error_is_one_line_and_exit_3(tmp_path, monkeypatch):
+    import bcp.engine
+
+    def boom(*a, **k):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(bcp.engine, "validate_source", boom)
+    rc, out, err = cli("validate", write(tmp_path, BASE), *AS_OF)
+    assert rc == 3
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "internal error" in lines[0] and "simulated bug" in lines[0]
