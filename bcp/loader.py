@@ -21,7 +21,7 @@ from .findings import Finding, Location, Path
 from .model import FORMAT_VERSIONS, LIST_SECTIONS, MAP_SECTIONS
 from .reader import PosDict, PosList, ReadResult, lc, read_file
 
-_PLAN_KEY = re.compile(rb"""(?m)^(?:plan|"plan"|'plan')[ \t]*:""")
+_PLAN_KEY = re.compile(rb"""(?m)^(?:\xef\xbb\xbf)?(?:plan|"plan"|'plan')[ \t]*:""")  # a BOM may come first
 TOP_KEYS = ("bcp", *MAP_SECTIONS, *LIST_SECTIONS)
 
 

@@ -346,3 +346,12 @@ def test_load_without_any_readable_file(tmp_path):
     write(tmp_path, {"p.yaml": "x: ["})
     lp = load(PlanSource(str(tmp_path / "p.yaml"), [str(tmp_path / "p.yaml")]))
     assert lp.root is None and [f.code for f in lp.findings] == ["Y001"]
+
+
+def test_plan_section_on_the_first_line_after_a_bom(tmp_path):
+    # both files are whole plans (one starts with a BOM and `plan:`): two plans, not fragments
+    one = "\ufeff" + WHOLE.split("\n", 1)[1] + "bcp: 1\n"
+    d = write(tmp_path / "many", {"one.yaml": one, "two.yaml": WHOLE})
+    srcs = discover([str(d)])
+    assert [os.path.basename(s.name) for s in srcs] == ["one.yaml", "two.yaml"]
+    assert [found(r) for r in run([d])] == [[], []]

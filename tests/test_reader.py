@@ -619,3 +619,9 @@ def test_refused_file_adds_only_the_refusal():
     r = read_bytes(text.encode(), "f.yaml")
     assert r.refused
     assert [(f.code, f.location.line, f.location.column) for f in r.findings] == [("Y001", 8, 1)]
+
+
+def test_columns_count_code_points(tmp_path):
+    text = replace("{id: dc1, name: DC 1, kind: owned,", "{id: dc1, name: 판교 😀 센터, kind: owend,")
+    f = only(validate(tmp_path, text), "S002")
+    assert (f.location.line, f.location.column) == pos(text, "owend")  # str.index counts code points
