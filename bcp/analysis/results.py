@@ -6,6 +6,7 @@ All times are in seconds (ints). Everything here is computed once per plan by
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -55,8 +56,10 @@ class Loss:
 @dataclass
 class LossResult:
     loss: Loss
-    #: states of the components that are NOT up (everything absent is `up`)
-    affected: dict[str, ComponentState]
+    #: states of the components that are NOT up (everything absent is `up`). For analysed
+    #: losses this is a read-only mapping that builds states when read: membership, len()
+    #: and .get() are cheap; iterating builds every state of that loss.
+    affected: Mapping[str, ComponentState]
     #: required ops categories (policy.required_ops) left with no surviving tool
     ops_lost: list[str] = field(default_factory=list)
     #: per tier id: count of components in each state (including "up")
