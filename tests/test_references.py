@@ -251,3 +251,46 @@ def test_r004_is_a_warning_at_the_id(tmp_path):
     assert (f.location.line, f.location.column) == pos(text, "bob")
     assert f.severity.value == "warning"
     assert not r.failed() and r.failed(strict=True)
+
+
+def test_r003_names_only_real_edges_when_the_cycle_is_not_simple():
+    # a → b, b → a, b → c, c → b: c does not depend on a
+    d = plan_dict(services=[svc("a", depends_on=["b"]), svc("b", depends_on=["a", "c"]), svc("c", depends_on=["b"])])
+    (f,) = run_rule("R003", d)
+    assert f.message == "dependency cycle: a → b → a (and c)"
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+NODES = ["a", "b", "c", "d", "e", "f"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(NODES), st.lists(st.sampled_from(NODES), max_size=3, unique=True), min_size=1))
+def test_r003_every_named_step_is_a_dependency(graph):
+    d = plan_dict(services=[svc(n, depends_on=deps) for n, deps in graph.items()])
+    in_cycles = set()
+    for f in run_rule("R003", d):
+        chain = f.message.removeprefix("dependency cycle: ").split(" (and ")[0].split(" → ")
+        assert chain[0] == chain[-1] == f.target
+        for x, y in zip(chain, chain[1:]):
+            assert y in graph[x], (f.message, graph)
+        extra = f.message.split(" (and ")[1].rstrip(")").split(", ") if " (and " in f.message else []
+        members = set(chain) | set(extra)
+        assert not members & in_cycles
+        in_cycles |= members
+    # and every node on a cycle is named by some finding
+    def reaches(src, dst):
+        seen, todo = set(), [src]
+        while todo:
+            v = todo.pop()
+            for w in graph.get(v, []):
+                if w == dst:
+                    return True
+                if w in graph and w not in seen:
+                    seen.add(w)
+                    todo.append(w)
+        return False
+
+    assert in_cycles == {n for n in graph if reaches(n, n)}

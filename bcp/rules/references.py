@@ -229,8 +229,12 @@ def r003(ctx: Context) -> Iterator[Finding]:
             cycle.append(nxt)
             seen.add(nxt)
             cur = nxt
-        closing = next((d for d in deps[cur] if d == first), None)
-        chain = " → ".join(cycle + [first]) if closing or len(cycle) == len(scc) else " → ".join(sorted(members))
+        if first not in deps[cur]:
+            # the greedy walk ended away from `first` (a → b ⇄ c): name a real cycle
+            # instead, the shortest one back to `first`; the rest are listed after it
+            cycle = _shortest_cycle(first, deps, members)
+            seen = set(cycle)
+        chain = " → ".join(cycle + [first])
         section, i = comps[first]
         c = getattr(ctx.plan, section)[i]
         j = next((k for k, d in enumerate(c.depends_on or []) if d in members), 0)
@@ -241,6 +245,23 @@ def r003(ctx: Context) -> Iterator[Finding]:
             target=first,
             hint="a cycle has no recovery order: remove one of its dependencies",
         )
+
+
+def _shortest_cycle(first: str, deps: dict[str, list[str]], members: set[str]) -> list[str]:
+    """The nodes of a shortest dependency path from ``first`` back to itself, inside one SCC."""
+    prev: dict[str, str] = {}
+    queue = [first]
+    for v in queue:  # breadth first; the queue grows while it is walked
+        for w in deps[v]:
+            if w == first:
+                path = [v]
+                while path[-1] != first:
+                    path.append(prev[path[-1]])
+                return path[::-1]
+            if w in members and w not in prev:
+                prev[w] = v
+                queue.append(w)
+    return [first]  # not reached: every member of an SCC lies on a cycle through first
 
 
 def r004(ctx: Context) -> Iterator[Finding]:
