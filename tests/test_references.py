@@ -48,6 +48,14 @@ def test_r001_wrong_kind():
     (f,) = run_rule("R001", plan_dict(services=[svc("login", owner="dc1")]))
     assert f.path == ("services", 0, "owner")
     assert f.message == "'dc1' is a site, but a role is expected here"
+    assert f.hint is None  # no role is close to 'dc1'
+
+
+def test_r001_wrong_kind_suggests_a_close_id_of_the_right_kind():
+    roles = plan_dict()["roles"] + [{"id": "dc1-ops", "name": "DC 1 ops", "members": ["alice"]}]
+    (f,) = run_rule("R001", plan_dict(roles=roles, services=[svc("login", owner="dc1")]))
+    assert f.message == "'dc1' is a site, but a role is expected here"
+    assert f.hint == "did you mean 'dc1-ops'?"
 
 
 def test_r001_dependency_of_the_wrong_kind():

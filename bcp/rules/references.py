@@ -128,7 +128,7 @@ def r001(ctx: Context) -> Iterator[Finding]:
         other = idx.first(ref)
         if other is not None:
             msg = f"'{ref}' is a {_KIND_NAMES[other.kind]}, but a {what} is expected here"
-            hint = None
+            hint = did_you_mean(ref, [i for k in kinds for i in ids_by_kind.get(k, ())])
         else:
             msg = f"'{ref}' is not defined: a {what} is expected here"
             hint = did_you_mean(ref, [i for k in kinds for i in ids_by_kind.get(k, ())])
