@@ -265,3 +265,59 @@ def test_schema_valid_mutations_reach_every_rule(mutations):
     r = check(yaml.safe_dump(d, sort_keys=False).encode())
     # duplicate ids, dangling references, cycles: all reported, none raised
     assert r.plan is not None or any(f.code[0] in "YS" for f in r.findings)
+
+
+# --- fragments: splitting a plan across files changes no finding ------------------------------------
+
+LISTS = ["sites", "people", "roles", "services", "data", "ops_tools", "scenarios", "procedures", "communications", "exercises"]
+
+
+def _findings_of(paths):
+    from bcp.loader import discover
+
+    (src,) = discover(paths)
+    r = validate_source(src, AS_OF)
+    return r, sorted((f.code, f.message, f.path, f.accepted) for f in r.findings)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_fragments_give_the_same_findings_as_one_file(data):
+    import shutil
+
+    d = tempfile.mkdtemp(prefix="bcp-frag-", dir=_DIR)
+    try:
+        whole = os.path.join(d, "whole")
+        os.mkdir(whole)
+        with open(os.path.join(whole, "plan.yaml"), "w") as fh:
+            fh.write(yaml.safe_dump(RICH, sort_keys=False))
+        _, expected = _findings_of([os.path.join(whole, "plan.yaml")])
+
+        n = data.draw(st.integers(min_value=2, max_value=5), label="files")
+        frags: list[dict] = [{"bcp": 1} for _ in range(n)]
+        home = data.draw(st.integers(min_value=0, max_value=n - 1), label="plan file")
+        frags[home].update({k: RICH[k] for k in ("plan", "policy", "checks")})
+        owner: dict[tuple, int] = {}
+        for sec in LISTS:
+            # items keep their order: file i holds a contiguous run, files in name order
+            cuts = sorted(data.draw(st.lists(st.integers(0, len(RICH[sec])), min_size=n - 1, max_size=n - 1), label=sec))
+            bounds = [0, *cuts, len(RICH[sec])]
+            for i in range(n):
+                part = RICH[sec][bounds[i] : bounds[i + 1]]
+                if part:
+                    frags[i][sec] = part
+                    for j in range(bounds[i], bounds[i + 1]):
+                        owner[(sec, j)] = i
+        folder = os.path.join(d, "frag")
+        os.mkdir(folder)
+        names = [os.path.join(folder, f"{i:02d}.yaml") for i in range(n)]
+        for name, frag in zip(names, frags):
+            with open(name, "w") as fh:
+                fh.write(yaml.safe_dump(frag, sort_keys=False))
+        r, got = _findings_of([names[0]])
+        assert got == expected
+        for f in r.findings:
+            if len(f.path) >= 2 and (f.path[0], f.path[1]) in owner:
+                assert f.location.file == names[owner[(f.path[0], f.path[1])]], f
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
