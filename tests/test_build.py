@@ -14,6 +14,7 @@ import subprocess
 import pytest
 import yaml
 from conftest import AS_OF, plan_dict
+from test_render import tiny_png
 
 from bcp.engine import validate_source
 from bcp.loader import PlanSource
@@ -148,10 +149,16 @@ def npages(pdf: str) -> int:
     return int(re.search(r"Pages:\s+(\d+)", out).group(1))
 
 
+@pytest.fixture(scope="module", autouse=True)
+def source_date_epoch():
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", SDE)
+        yield
+
+
 @pytest.fixture(scope="module")
 def en(tmp_path_factory):
     """An English plan in a git repository, with a hostile title, built once."""
-    os.environ["SOURCE_DATE_EPOCH"] = SDE
     root = tmp_path_factory.mktemp("en")
     src = root / "repo"
     path = write_plan(src, rich_plan(title=HOSTILE))
@@ -168,11 +175,12 @@ def en(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def ko(tmp_path_factory):
-    """A Korean plan with an error (draft) and an accepted risk, built as PDF/A-3b."""
-    os.environ["SOURCE_DATE_EPOCH"] = SDE
+    """A Korean plan with a logo, an error (draft) and an accepted risk, built as PDF/A-3b."""
     root = tmp_path_factory.mktemp("ko")
+    (root / "plan").mkdir()
+    (root / "plan" / "logo.png").write_bytes(tiny_png())
     d = rich_plan(title="판교 화재 대비 업무연속성계획", organization="예시 주식회사", language="ko",
-                  classification="confidential", standards=["kr-disaster-plan"])
+                  classification="confidential", standards=["kr-disaster-plan"], logo="logo.png")
     d["services"][0]["depends_on"] = ["orders-db", "ghost"]  # R001: an error, so only a draft builds
     d["checks"] = {"ignore": [{"rule": "T001", "target": "reports", "reason": "보고서는 하루 중단을 감수함"}]}
     d["policy"]["tiers"][1]["min_sites"] = 2
@@ -358,3 +366,17 @@ def test_refused_fetch_fails_the_pdf(en):
     with pytest.raises(BuildError, match="may not fetch"):
         build_mod.render_pdf(html, en["res"], logo=None, attachments=[], stamp_dt=__import__("datetime").datetime(2026, 1, 1),
                              pdf_variant=None)
+
+
+def test_logo_is_drawn_in_the_pdf(ko):
+    if not shutil.which("pdfimages"):
+        pytest.skip("pdfimages not installed")
+    out = subprocess.run(["pdfimages", "-list", "-f", "1", "-l", "1", ko["pdf"]], capture_output=True, check=True).stdout.decode()
+    assert re.search(r"^\s*1\s+\d+\s+image\s+1\s+1\s", out, re.M), out
+
+
+def test_metadata_dates_come_from_source_date_epoch(en):
+    pypdf = pytest.importorskip("pypdf")
+    info = pypdf.PdfReader(en["pdf"]).metadata
+    assert info["/CreationDate"].startswith("D:20251124160000")
+    assert info["/ModDate"].startswith("D:20251124160000")

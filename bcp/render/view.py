@@ -510,7 +510,7 @@ def _impact(ctx, plan, L, tiers, tier_rank, order) -> dict:
                 label = f"{label} ({site_names[label]})"
         downs = sum(1 for x in rows if x["state"] in ("down", "lost"))
         same_as = seen_sites.get(loss.sites) if loss.kind == "scenario" else None
-        seen_sites.setdefault(loss.sites, {"anchor": "loss-" + re.sub(r"[^a-z0-9._-]", "-", loss.key.lower()),
+        seen_sites.setdefault(loss.sites, {"anchor": f"loss-{len(losses) + 1}",
                                            "label": f"{kind_label} {label}"})
         losses.append({
             "key": loss.key, "kind": loss.kind, "kind_label": kind_label, "label": label,
@@ -518,7 +518,7 @@ def _impact(ctx, plan, L, tiers, tier_rank, order) -> dict:
             "rows": rows, "detail": [x for x in rows if x["misses"] or x["failing"]],
             "within": [x for x in rows if not (x["misses"] or x["failing"])], "same_as": same_as, "counts": counts, "ops_lost": [L[f"category.{c}"] for c in r.ops_lost],
             "not_up": len(rows), "down": downs, "failing": sum(1 for x in rows if x["failing"]),
-            "anchor": "loss-" + re.sub(r"[^a-z0-9._-]", "-", loss.key.lower()),
+            "anchor": f"loss-{len(losses) + 1}",
         })
 
     def badness(x):
