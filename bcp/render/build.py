@@ -61,7 +61,16 @@ def _env(tdir: pathlib.Path):
         keep_trailing_newline=True,
     )
     env.filters["css_string"] = css_string
+    env.filters["words"] = keep_words
     return env
+
+
+def keep_words(text) -> "Markup":
+    """Plan text (escaped) whose words never break inside: Korean titles wrap at spaces only."""
+    from markupsafe import Markup, escape
+
+    parts = str(text).split(" ")
+    return Markup(" ").join(Markup('<span class="w">%s</span>') % escape(p) if p else Markup("") for p in parts)
 
 
 def css_string(s: str) -> str:
