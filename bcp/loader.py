@@ -160,7 +160,7 @@ def _version_ok(root: PosDict, lp: LoadedPlan, name: str) -> bool:
         )
         return False
     v = root["bcp"]
-    if isinstance(v, bool) or v not in FORMAT_VERSIONS:
+    if type(v) is not int or v not in FORMAT_VERSIONS:  # not true, not 1.0
         line, col = lc(root.vpos["bcp"])
         lp.findings.append(
             Finding(

@@ -303,7 +303,7 @@ def test_unknown_section_far_from_any_lists_the_sections(tmp_path):
     assert "services" in f.hint and "ops_tools" in f.hint
 
 
-@pytest.mark.parametrize("version", ["2", "0", "1.5", '"1"', "true", "~"])
+@pytest.mark.parametrize("version", ["2", "0", "1.5", "1.0", "!!float 1", '"1"', "true", "~"])
 def test_unsupported_version_is_s005_only(tmp_path, version):
     text = WHOLE.replace("bcp: 1", f"bcp: {version}", 1)
     write(tmp_path, {"p.yaml": text})
