@@ -254,7 +254,7 @@ def l006(ctx: Context) -> Iterator[Finding]:
         loss = e.losses[fails[0]]
         tools = e.ops_by_cat.get(cat, [])
         names = ", ".join(tools[:MORE]) + (f" and {len(tools) - MORE} more" if len(tools) > MORE else "")
-        msg = f"no {cat} tool survives the loss of {_the_loss(loss)} ({names}){_also(e, fails[1:])}"
+        msg = f"no {cat} tool survives the loss of {_the_loss(loss)} ({cat} tools: {names}){_also(e, fails[1:])}"
         path: Path = (*_component_path(e, tools[0]), "deployments") if tools else ("policy", "required_ops")
         yield ctx.finding(
             "L006", msg, path, target=cat,
