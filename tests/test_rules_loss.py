@@ -217,14 +217,14 @@ def ops_plan(pol, tools):
 def test_l006_required_category_without_a_surviving_tool():
     tools = [svc("grafana", [dep("dc1")], category="monitoring"), svc("pager", [dep("dc1"), dep("dc2")], category="paging")]
     f = one("L006", ops_plan(policy(required_ops=["monitoring", "paging"]), tools))
-    assert f.message == "no monitoring tool survives the loss of site dc1 (grafana)"
+    assert f.message == "no monitoring tool survives the loss of site dc1 (monitoring tools: grafana)"
     assert (f.target, f.path) == ("monitoring", ("ops_tools", 0, "deployments"))
 
 
 def test_l006_region_loss_when_tier0_must_survive_regions():
     tools = [svc("grafana", [dep("dc1"), dep("dc3")], category="monitoring")]
     f = one("L006", ops_plan(policy(min_sites=1, min_regions=2, required_ops=["monitoring"]), tools))
-    assert f.message == "no monitoring tool survives the loss of region r1 (grafana)"
+    assert f.message == "no monitoring tool survives the loss of region r1 (monitoring tools: grafana)"
 
 
 def test_l006_passes():
