@@ -35,10 +35,7 @@ class Rule:
 
     @property
     def check(self) -> Callable[..., Iterable[Finding]] | None:
-        try:  # TEMPORARY while family modules are being written
-            return getattr(self._mod(), self.code.lower(), None)
-        except ModuleNotFoundError:
-            return None
+        return getattr(self._mod(), self.code.lower(), None)
 
     @property
     def doc(self) -> str:
