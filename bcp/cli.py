@@ -300,5 +300,30 @@ def init(directory: str) -> None:
     _guard(body)
 
 
+def entry() -> None:
+    """The `bcp` program. Exits without tearing the heap down object by object.
+
+    A large plan is a few million small objects; freeing them one by one at
+    interpreter exit takes longer than checking the plan did (2 s of 5 on a
+    10,000-service plan). Everything is flushed and no file is left open, so
+    the process ends at once instead. (Only here: tests call `main` in-process.)
+    """
+    try:
+        main(prog_name="bcp")
+        code = 0
+    except SystemExit as e:
+        if e.code is None or isinstance(e.code, int):
+            code = e.code or 0
+        else:
+            print(e.code, file=sys.stderr)
+            code = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, OSError):
+        code = code or 1
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    entry()

@@ -122,8 +122,12 @@ def r001(ctx: Context) -> Iterator[Finding]:
     for id_, defs in idx.defs.items():
         for d in defs:
             ids_by_kind.setdefault(d.kind, []).append(id_)
+    allowed: dict[tuple[str, ...], set[str]] = {}
     for path, ref, kinds, what in _refs(ctx):
-        if idx.of_kind(ref, *kinds) is not None:
+        ok = allowed.get(kinds)
+        if ok is None:
+            ok = allowed[kinds] = {i for k in kinds for i in ids_by_kind.get(k, ())}
+        if ref in ok:
             continue
         other = idx.first(ref)
         if other is not None:
