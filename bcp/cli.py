@@ -7,6 +7,7 @@ fail; 2 usage error; 3 a bug in bcp, reported as one line, never a traceback.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import os
 import sys
@@ -16,6 +17,9 @@ import click
 
 from . import __version__
 from .loader import UsageError, discover
+
+#: set by `entry()`: running as the `bcp` program, not called in-process (tests, embedding)
+_AS_PROGRAM = False
 
 FORMAT_CHOICES = click.Choice(["text", "json", "github", "sarif"])
 
@@ -95,6 +99,10 @@ def validate(plans: tuple[str, ...], as_of: str | None, strict: bool, fmt: str) 
 
         date = _as_of(as_of)
         sources = discover(list(plans))
+        if _AS_PROGRAM:
+            # A short-lived process over a large acyclic tree: a collection pass after
+            # validation would rescan millions of objects for nothing (0.5 s at 10,000 services).
+            gc.disable()
         results = [validate_source(s, date) for s in sources]
         findings = sorted((f for r in results for f in r.reported), key=lambda f: f.sort_key())
         out = render(findings, fmt)
@@ -308,6 +316,8 @@ def entry() -> None:
     10,000-service plan). Everything is flushed and no file is left open, so
     the process ends at once instead. (Only here: tests call `main` in-process.)
     """
+    global _AS_PROGRAM
+    _AS_PROGRAM = True
     try:
         main(prog_name="bcp")
         code = 0
