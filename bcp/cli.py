@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import contextlib
 import json
 import os
+import signal
 import sys
+import threading
 from typing import Callable
 
 import click
@@ -44,6 +47,37 @@ def _as_of(value: str | None) -> dt.date:
         raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint="--as-of") from None
 
 
+class Stopped(BaseException):
+    """SIGTERM or SIGHUP during a build: unwinds like Ctrl-C, so `finally` blocks remove temporary files."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_stopped(signum, frame):  # noqa: ARG001 - a signal handler's signature
+    raise Stopped(signum)
+
+
+@contextlib.contextmanager
+def _stoppable():
+    """While a build runs, SIGTERM and SIGHUP stop it the way Ctrl-C does (default: die on the spot,
+    leaving the temporary files of a half-written document behind). Restored afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None:
+            old[sig] = signal.signal(sig, _raise_stopped)
+    try:
+        yield
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+
+
 def _guard(fn: Callable[[], int]) -> None:
     """Run a command body; turn every unexpected exception into one line and exit 3."""
     try:
@@ -56,6 +90,9 @@ def _guard(fn: Callable[[], int]) -> None:
     except KeyboardInterrupt:
         click.echo("bcp: interrupted", err=True)
         sys.exit(130)
+    except Stopped as e:
+        click.echo(f"bcp: stopped by {signal.Signals(e.signum).name}", err=True)
+        sys.exit(128 + e.signum)
     except BrokenPipeError:
         sys.exit(1)
     except Exception as e:  # noqa: BLE001 - the promise is: never a traceback
@@ -134,7 +171,9 @@ def build(plans: tuple[str, ...], out_dir: str, formats: tuple[str, ...], draft:
         sources = discover(list(plans))
         fmts = tuple(dict.fromkeys(formats)) or ("pdf", "html")
         jobs = [(s, date, out_dir, fmts, draft, pdf_variant, strict) for s in sources]
-        outcomes = _run_builds(jobs)
+        with _stoppable():
+            outcomes = _run_builds(jobs)
+        _same_targets(outcomes)
         rc = 0
         all_findings = []
         for outcome in outcomes:
@@ -155,16 +194,34 @@ def build(plans: tuple[str, ...], out_dir: str, formats: tuple[str, ...], draft:
     _guard(body)
 
 
+def _same_targets(outcomes: list[dict]) -> None:
+    """Two plans of one build that share a plan id wrote the same files: only one document is there."""
+    by_path: dict[str, str] = {}
+    for outcome in outcomes:
+        for p in outcome["written"]:
+            first = by_path.setdefault(os.path.realpath(p), outcome["name"])
+            if first != outcome["name"] and not outcome["error"]:
+                outcome["error"] = (f"not built: {first} has the same plan id and the same output folder, "
+                                    f"so {p} holds only one of the two; build them into different folders")
+                outcome["rc"] = 1
+                outcome["written"] = []
+
+
 def _build_one(job) -> dict:
     source, date, out_dir, fmts, draft, pdf_variant, strict = job
     from .engine import validate_source
 
     result = validate_source(source, date)
     outcome = {"name": source.name, "findings": result.reported, "written": [], "error": None, "rc": 0}
-    if result.plan is None or (result.failed(strict) and not draft):
-        outcome["error"] = "not built: the plan has errors (fix them, or build with --draft)"
-        if result.plan is None and draft:
-            outcome["error"] = "not built: the plan cannot be read, so not even a draft can be rendered"
+    if result.plan is None or result.ctx is None:
+        outcome["error"] = "not built: the plan cannot be read (fix the findings above; not even --draft can render it)"
+        outcome["rc"] = 1
+        return outcome
+    if result.failed(strict) and not draft:
+        if result.errors:
+            outcome["error"] = "not built: the plan has errors (fix them, or build a marked draft with --draft)"
+        else:
+            outcome["error"] = "not built: the plan has warnings and --strict is on (fix them, or build a marked draft with --draft)"
         outcome["rc"] = 1
         return outcome
     from .render.build import BuildError, build as render_build
@@ -177,6 +234,36 @@ def _build_one(job) -> dict:
     return outcome
 
 
+#: in a pool worker: a build is running (a stop signal must unwind it), else idle (ignore it)
+_IN_JOB = False
+
+
+def _worker_stop(signum, frame):  # noqa: ARG001
+    global _IN_JOB
+    if _IN_JOB:
+        _IN_JOB = False  # a second signal must not cut the clean-up of the first short
+        raise Stopped(signum)
+    # idle: the parent is shutting the pool down and sends this worker its end itself
+
+
+def _worker_init() -> None:
+    """Pool workers: Ctrl-C (sent to the whole process group) and SIGTERM (sent by the parent)
+    unwind the running build, which removes its temporary files; no traceback from an idle worker."""
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None:
+            signal.signal(sig, _worker_stop)
+
+
+def _pool_job(job) -> dict:
+    global _IN_JOB
+    _IN_JOB = True
+    try:
+        return _build_one(job)
+    finally:
+        _IN_JOB = False
+
+
 def _run_builds(jobs: list) -> list[dict]:
     if len(jobs) <= 1:
         return [_build_one(j) for j in jobs]
@@ -185,13 +272,28 @@ def _run_builds(jobs: list) -> list[dict]:
     workers = min(len(jobs), os.cpu_count() or 1)
     show = sys.stderr.isatty()
     results: list[dict | None] = [None] * len(jobs)
-    with cf.ProcessPoolExecutor(max_workers=workers) as pool:
-        futs = {pool.submit(_build_one, j): i for i, j in enumerate(jobs)}
+    pool = cf.ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+    futs = {}
+    try:
+        futs = {pool.submit(_pool_job, j): i for i, j in enumerate(jobs)}
         for done, fut in enumerate(cf.as_completed(futs), 1):
             i = futs[fut]
             results[i] = fut.result()
             if show:
                 click.echo(f"\r[{done}/{len(jobs)}] {results[i]['name']}\x1b[K", nl=done == len(jobs), err=True)
+    except BaseException:
+        # Interrupted (or a worker failed): start no more builds, stop the running ones (each
+        # removes its temporary files as it unwinds) and wait for them, so none is left behind.
+        procs = list((getattr(pool, "_processes", None) or {}).values())
+        for fut in futs:
+            fut.cancel()
+        for p in procs:
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                if p.is_alive():
+                    os.kill(p.pid, signal.SIGTERM)
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
     return [r for r in results if r is not None]
 
 
@@ -223,6 +325,8 @@ def simulate(plan: str, lose: str | None, regions: tuple[str, ...], fmt: str, as
             return 1
         ctx = result.ctx
         site_ids = [s.id for s in ctx.plan.sites]
+        if lose is not None and not lose.replace(",", "").strip() and not regions:
+            raise click.BadParameter("names no site", param_hint="--lose")
         lost: list[str] = []
         for s in (x.strip() for x in (lose or "").split(",")):
             if not s:
