@@ -44,6 +44,20 @@ def _pair(value: int | None, target: int | None) -> str:
     return f"{format_duration(value)} / {format_duration(target)}"
 
 
+def cause_text(cause: list[str], lost: frozenset[str] | set[str]) -> str:
+    """A cause chain as text: the components joined by arrows, then the lost site(s) that took
+    the last of them. Several lost sites are one step ("commerce-db → pangyo + ansan"): written
+    as arrows they would read as if one site depended on the other."""
+    if not cause:
+        return ""
+    k = len(cause)
+    while k > 1 and cause[k - 1] in lost:
+        k -= 1
+    comps, sites = list(cause[:k]), list(cause[k:])
+    steps = comps + ([" + ".join(sites)] if sites else [])
+    return " → ".join(steps)
+
+
 def format_table(ctx: "Context", result: LossResult, fmt: str = "text") -> str:
     table = rows(ctx, result)
     if fmt == "json":
@@ -76,7 +90,7 @@ def format_table(ctx: "Context", result: LossResult, fmt: str = "text") -> str:
             st.state,
             _pair(st.recovery, st.rto),
             _pair(st.rpo, st.rpo_target),
-            " → ".join(st.cause) if st.cause else "",
+            cause_text(st.cause, result.loss.sites),
         ])
     widths = [max(_width(row[k]) for row in lines) for k in range(len(HEADERS))]
     out = []
