@@ -184,11 +184,14 @@ def build(plans: tuple[str, ...], out_dir: str, formats: tuple[str, ...], draft:
         out = render(all_findings, fmt)
         if out:
             click.echo(out, nl=False, err=fmt == "text")
+        # json and sarif findings are one document on stdout: the paths written go to stderr then,
+        # so that `bcp build --findings-format json … > findings.json` stays valid JSON
+        paths_to_stderr = fmt in ("json", "sarif")
         for outcome in outcomes:
             if outcome["error"]:
                 click.echo(f"bcp: {outcome['name']}: {outcome['error']}", err=True)
             for p in outcome["written"]:
-                click.echo(p)
+                click.echo(p, err=paths_to_stderr)
         return rc
 
     _guard(body)

@@ -382,3 +382,19 @@ def test_an_interrupted_parallel_build_leaves_no_temporary_file(old_pair, tmp_pa
     for name, data in old_pair["before"].items():
         assert (out / name).read_bytes() == data
     assert set(listing(out)) - set(old_pair["before"]) <= {"kakao-messenger-bcp.pdf", "kakao-messenger-bcp.html"}
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_json_findings_stay_one_document_on_stdout(tmp_path, fmt):
+    """With --findings-format json/sarif, stdout is the findings document; the paths go to stderr."""
+    import json
+
+    out = tmp_path / "o"
+    rc, stdout, stderr = bcp("build", PANGYO, "--draft", "-f", "html", "-o", out, "--findings-format", fmt, cwd=tmp_path)
+    assert rc == 0, stderr
+    doc = json.loads(stdout)
+    if fmt == "json":
+        assert any(f["code"] == "L001" for f in doc["findings"])
+    else:
+        assert doc["runs"][0]["results"]
+    assert stderr.splitlines() == [str(out / "pangyo-2022.html")]
