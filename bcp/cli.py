@@ -204,8 +204,8 @@ def _same_targets(outcomes: list[dict]) -> None:
         for p in outcome["written"]:
             first = by_path.setdefault(os.path.realpath(p), outcome["name"])
             if first != outcome["name"] and not outcome["error"]:
-                outcome["error"] = (f"not built: {first} has the same plan id and the same output folder, "
-                                    f"so {p} holds only one of the two; build them into different folders")
+                outcome["error"] = (f"same plan id and output folder as {first}: {p} holds only one of the "
+                                    f"two documents; build them into different folders")
                 outcome["rc"] = 1
                 outcome["written"] = []
 
