@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..findings import Path
@@ -48,16 +49,10 @@ class Graph:
     paths: dict[str, Path] = field(default_factory=dict)
     #: resolved dependencies (known component ids, no duplicates, in depends_on order)
     deps: dict[str, list[str]] = field(default_factory=dict)
-    #: for each resolved dependency, its index in the component's ``depends_on`` list
-    dep_index: dict[str, dict[str, int]] = field(default_factory=dict)
-    #: reverse edges: who depends on each component
-    dependents: dict[str, list[str]] = field(default_factory=dict)
     #: dependencies before dependents; members of a cycle are adjacent, in no particular order
     order: list[str] = field(default_factory=list)
     #: position of each component in ``order``
     pos: dict[str, int] = field(default_factory=dict)
-    #: strongly connected group of each component (same number = same cycle)
-    scc: dict[str, int] = field(default_factory=dict)
     #: components that are part of a dependency cycle (including depending on themselves)
     cyclic: set[str] = field(default_factory=set)
     #: effective RTO in seconds: own rto, else the tier's max_rto; None when neither is known
@@ -66,10 +61,10 @@ class Graph:
     rpo: dict[str, int | None] = field(default_factory=dict)
     #: tier rank, 0 = most critical; unknown tiers rank after every known tier
     rank: dict[str, int] = field(default_factory=dict)
-    #: sites of each component's deployments (data: copies), distinct, in plan order
-    sites_of: dict[str, list[str]] = field(default_factory=dict)
-    #: components with a deployment or copy on each site
-    by_site: dict[str, list[str]] = field(default_factory=dict)
+    #: each component's deployments (data: copies) as written, for the site-loss analysis
+    places: dict[str, list] = field(default_factory=dict)
+    #: strongly connected groups, when the plan has a cycle (else every component is its own group)
+    _scc: dict[str, int] | None = None
 
     @classmethod
     def build(cls, ctx: "Context") -> "Graph":
@@ -80,52 +75,140 @@ class Graph:
     def _build(cls, ctx: "Context") -> "Graph":
         g = cls()
         plan = ctx.plan
-        tiers = ctx.tiers
         tier_rank = ctx.tier_rank
-        unknown_rank = len(plan.policy.tiers)
+        unknown = (len(plan.policy.tiers), None, None)
+        # per tier: (rank, max_rto, max_rpo) as plain ints
+        per_tier = {tid: (tier_rank[tid], int(t.max_rto), int(t.max_rpo)) for tid, t in ctx.tiers.items()}
         comps = g.comps
+        paths = g.paths
         for section in SECTIONS:
             for i, c in enumerate(getattr(plan, section) or []):
                 if c.id not in comps:
                     comps[c.id] = c
-                    g.paths[c.id] = (section, i)
+                    paths[c.id] = (section, i)
 
+        # one pass over the components, reading each model field once (local names: this runs
+        # 20,000 times on a large plan)
+        rank, rto, rpo, places, deps = g.rank, g.rto, g.rpo, g.places, g.deps
         for cid, c in comps.items():
-            t = tiers.get(c.tier)
-            g.rank[cid] = tier_rank.get(c.tier, unknown_rank)
-            rto = c.rto if c.rto is not None else (t.max_rto if t is not None else None)
-            g.rto[cid] = int(rto) if rto is not None else None
+            r, max_rto, max_rpo = per_tier.get(c.tier, unknown)
+            rank[cid] = r
+            x = c.rto
+            rto[cid] = int(x) if x is not None else max_rto
             kind = c.kind
-            if kind in ("service", "data"):
-                rpo = c.rpo
-                rpo = rpo if rpo is not None else (t.max_rpo if t is not None else None)
-                g.rpo[cid] = int(rpo) if rpo is not None else None
+            if kind == "data":
+                x = c.rpo
+                rpo[cid] = int(x) if x is not None else max_rpo
+                pl = c.copies or []
             else:
-                g.rpo[cid] = None
-            places = c.copies if kind == "data" else c.deployments
-            seen: list[str] = []
-            for d in places or []:
-                if d.site not in seen:
-                    seen.append(d.site)
-            g.sites_of[cid] = seen
-            for s in seen:
-                g.by_site.setdefault(s, []).append(cid)
-            ds: list[str] = []
-            di: dict[str, int] = {}
-            for j, d in enumerate(c.depends_on or []):
-                if d in comps and d not in di:
-                    di[d] = j
-                    ds.append(d)
-            g.deps[cid] = ds
-            g.dep_index[cid] = di
-            g.dependents.setdefault(cid, [])
-        for cid, ds in g.deps.items():
-            for d in ds:
-                g.dependents[d].append(cid)
+                if kind == "service":
+                    x = c.rpo
+                    rpo[cid] = int(x) if x is not None else max_rpo
+                else:
+                    rpo[cid] = None
+                pl = c.deployments or []
+            places[cid] = pl
+            dl = c.depends_on
+            if dl:
+                deps[cid] = [d for d in (dict.fromkeys(dl) if len(dl) > 1 else dl) if d in comps]
+            else:
+                deps[cid] = []
         g._order()
         return g
 
+    # --- derived on demand: only simulate, messages and cycles need these ---------------------
+    @cached_property
+    def dep_index(self) -> dict[str, dict[str, int]]:
+        """For each resolved dependency, its index in the component's ``depends_on`` list."""
+        out: dict[str, dict[str, int]] = {}
+        for cid, ds in self.deps.items():
+            di: dict[str, int] = {}
+            if ds:
+                for j, d in enumerate(self.comps[cid].depends_on):
+                    if d not in di:
+                        di[d] = j
+                di = {d: di[d] for d in ds}
+            out[cid] = di
+        return out
+
+    @cached_property
+    def dependents(self) -> dict[str, list[str]]:
+        """Reverse edges: who depends on each component."""
+        out: dict[str, list[str]] = {cid: [] for cid in self.comps}
+        for cid, ds in self.deps.items():
+            for d in ds:
+                out[d].append(cid)
+        return out
+
+    @cached_property
+    def sites_of(self) -> dict[str, list[str]]:
+        """Sites of each component's deployments (data: copies), distinct, in plan order."""
+        out: dict[str, list[str]] = {}
+        for cid, pl in self.places.items():
+            ss = [d.site for d in pl]
+            out[cid] = list(dict.fromkeys(ss)) if len(ss) > 1 else ss
+        return out
+
+    @cached_property
+    def by_site(self) -> dict[str, list[str]]:
+        """Components with a deployment or copy on each site."""
+        out: dict[str, list[str]] = {}
+        for cid, ss in self.sites_of.items():
+            for s in ss:
+                out.setdefault(s, []).append(cid)
+        return out
+
+    @property
+    def scc(self) -> dict[str, int]:
+        """Strongly connected group of each component (same number = same cycle)."""
+        return self._scc if self._scc is not None else dict(self.pos)
+
     def _order(self) -> None:
+        """Dependencies before dependents (a depth-first post-order over ``comps``).
+
+        Without cycles that order is exactly the one Tarjan's algorithm emits, and is found
+        without its bookkeeping; a back edge means a cycle, and then Tarjan runs.
+        """
+        deps = self.deps
+        order = self.order
+        pos = self.pos  # doubles as the set of components already placed
+        open_: set[str] = set()  # on the current walk
+        for root in self.comps:
+            if root in pos:
+                continue
+            ds = deps[root]
+            if not ds:
+                pos[root] = len(order)
+                order.append(root)
+                continue
+            open_.add(root)
+            walk, its = [root], [iter(ds)]
+            while walk:
+                for w in its[-1]:
+                    if w in pos:
+                        continue
+                    if w in open_:  # a cycle: fall back to Tarjan
+                        order.clear()
+                        pos.clear()
+                        self._tarjan()
+                        return
+                    dw = deps[w]
+                    if not dw:  # a leaf: placed at once
+                        pos[w] = len(order)
+                        order.append(w)
+                        continue
+                    open_.add(w)
+                    walk.append(w)
+                    its.append(iter(dw))
+                    break
+                else:
+                    its.pop()
+                    v = walk.pop()
+                    open_.discard(v)
+                    pos[v] = len(order)
+                    order.append(v)
+
+    def _tarjan(self) -> None:
         """Iterative Tarjan: strongly connected groups, emitted dependencies first."""
         deps = self.deps
         index: dict[str, int] = {}
@@ -133,6 +216,7 @@ class Graph:
         on_stack: set[str] = set()
         stack: list[str] = []
         order = self.order
+        scc = self._scc = {}
         counter = 0
         n_scc = 0
         for root in self.comps:
@@ -174,14 +258,14 @@ class Graph:
                             break
                     members.reverse()
                     for w in members:
-                        self.scc[w] = n_scc
-                        self.pos[w] = len(order)
+                        scc[w] = n_scc
                         order.append(w)
                     if len(members) > 1:
                         self.cyclic.update(members)
                     elif v in deps[v]:
                         self.cyclic.add(v)
                     n_scc += 1
+        self.pos = {v: i for i, v in enumerate(order)}
 
     # --- helpers ----------------------------------------------------------------------------
     def path(self, cid: str) -> Path | None:
