@@ -81,12 +81,14 @@ def test_impact_lists_components_not_up_with_cause_and_counts():
     doc = build_view(result_for(two_site_plan()), draft=False, git_log=[], logo_uri=None)
     losses = {x["key"]: x for x in doc.data["impact"]["losses"]}
     dc1 = losses["site:dc1"]
-    rows = {r["id"]: r for r in dc1["rows"]}
+    rows = {r["id"]: r for r in dc1["detail"]}
     assert rows["batch"]["state"] == "down" and rows["batch"]["cause"] == "batch → dc1"
-    assert rows["api"]["state"] == "degraded"
+    # api takes over within its targets: counted and named, not a table row
+    assert "api" not in rows
+    assert [(g["tier"], g["count"], [x["id"] for x in g["first"]]) for g in dc1["within"]] == [("tier0", 1, ["api"])]
     assert [c["tier"] for c in dc1["counts"]] == ["tier0", "tier1"]
     assert dc1["counts"][1]["down"] == 1
-    assert losses["site:dc2"]["rows"] == [] or all(r["id"] == "api" for r in losses["site:dc2"]["rows"])
+    assert losses["site:dc2"]["detail"] == []
     # the worst single-site loss is dc1
     assert doc.data["impact"]["worst"][0]["key"] == "site:dc1"
 
@@ -111,6 +113,54 @@ def test_large_plans_group_identical_placements():
     assert m["grouped"] and len(m["rows"]) == 2
     assert sum(len(r["ids"]) for r in m["rows"]) == n
     assert len(doc.data["bia"]) == n  # the BIA still names every component
+
+
+def many_services_plan(n: int, single_site_every: int = 1) -> dict:
+    """n tier1 services: every ``single_site_every``-th one runs on dc1 only, the others fail over to dc2."""
+    d = plan_dict()
+    d["services"] = [
+        {"id": f"s{i:04d}", "name": f"S{i}", "owner": "crisis", "tier": "tier1",
+         "deployments": [{"site": "dc1", "mode": "active"}]
+         + ([] if i % single_site_every == 0 else [{"site": "dc2", "mode": "hot"}])}
+        for i in range(n)
+    ]
+    return d
+
+
+def test_impact_lists_every_down_component_and_counts_the_rest():
+    from bcp.render.view import IMPACT_TABLE_MAX, WITHIN_NAMED
+
+    n = 3 * IMPACT_TABLE_MAX
+    doc = build_view(result_for(many_services_plan(n, single_site_every=2)), draft=False, git_log=[], logo_uri=None)
+    dc1 = {x["key"]: x for x in doc.data["impact"]["losses"]}["site:dc1"]
+    down = [f"s{i:04d}" for i in range(0, n, 2)]
+    # more down than a table holds: every one of them is still named, compactly, in plan order
+    listed = [e["id"] for g in dc1["compact"] for e in g["entries"]] + [r["id"] for r in dc1["detail"]]
+    assert sorted(listed) == down
+    assert dc1["n_compact"] == len(down) and dc1["detail"] == []
+    # those that recover within their targets: a count per tier and only the first few names
+    (g,) = dc1["within"]
+    assert g["count"] == n - len(down) and len(g["first"]) == WITHIN_NAMED and g["more"] == g["count"] - WITHIN_NAMED
+    assert dc1["not_up"] == n and dc1["down"] == len(down)
+
+
+def test_large_plans_move_the_register_to_an_appendix_and_aggregate_the_matrix():
+    from bcp.render.view import BIA_INLINE_MAX
+
+    n = BIA_INLINE_MAX + 10
+    doc = build_view(result_for(many_services_plan(n, single_site_every=3)), draft=False, git_log=[], logo_uri=None)
+    assert doc.data["large"]
+    assert doc.data["ch"]["register"]["title"] == "Appendix C. Component register"
+    assert len(doc.data["bia"]) == n and doc.data["bia"][0]["placement"] == "dc1 A"
+    t1 = {t["id"]: t for t in doc.data["bia_tiers"]}["tier1"]
+    assert t1["services"] == n
+    m = doc.data["matrix"]
+    assert m["aggregated"] and len(m["rows"]) == 1  # one tier, one kind
+    cells = m["rows"][0]["cells"]
+    assert cells["dc1"] == [(f"A {n:,}", "m-active")]
+    assert cells["dc2"] == [(f"H {n - len(range(0, n, 3)):,}", "m-hot")]
+    html = render_html(result_for(many_services_plan(n, 3)), draft=False, media="html", logo=None, git=[], stamp="x")
+    assert html.count("<tr><td>s0") == n  # the register names each component once
 
 
 def test_exercise_due_lists_overdue_components():

@@ -23,6 +23,12 @@ from .standards_data import STANDARDS
 MATRIX_GROUP_OVER = 60
 #: sites per redundancy-matrix table before it is split into several tables
 MATRIX_MAX_SITES = 14
+#: more rows than this in a loss's table: what goes down in tiers that need not survive it is listed compactly
+IMPACT_TABLE_MAX = 40
+#: components named per tier among those that recover within their targets (the rest are counted)
+WITHIN_NAMED = 8
+#: more components than this: the BIA chapter summarises per tier and the full register is an appendix
+BIA_INLINE_MAX = 120
 #: git log entries shown in document control
 GIT_MAX = 30
 
@@ -47,7 +53,7 @@ CHAPTERS = (
 )
 #: chapters that start on a new page in print; the others follow on
 NEW_PAGE = frozenset(("control", "summary", "bia", "impact", "roles", "scenarios", "procedures", "exercises",
-                      "contacts", "findings", "standards"))
+                      "contacts", "findings", "standards", "register"))
 
 
 def dur(v: Any) -> str:
@@ -186,10 +192,43 @@ def build_view(result: Any, *, draft: bool, git_log: list[dict] | None, logo_uri
     tier_name = {t.id: t.name for t in reversed(plan.policy.tiers)}
 
     # --- BIA ----------------------------------------------------------------------------------
+    def placement(c) -> str:
+        if c.kind == "data":
+            parts = [f"{cp.site} {'P' if cp.role == 'primary' else ('S' if cp.replication == 'sync' else 'R')}"
+                     for cp in c.copies or []]
+            if c.backups:
+                parts += [f"{s} B" for s in c.backups.sites or []]
+        else:
+            parts = [f"{d.site} {MODE_LETTER.get(d.mode, '?')}" for d in c.deployments or []]
+        return ", ".join(parts)
+
     bia = []
+    large = len(components) > BIA_INLINE_MAX
     for c in sorted(components, key=comp_sort):
-        bia.append({"id": c.id, "name": c.name, "kind": L[f"kind.{c.kind}"], "tier": c.tier, "owner": role_name(c.owner),
-                    "rto": dur(comp_rto(c)), "rpo": dur(comp_rpo(c)), "deps": ", ".join(c.depends_on or [])})
+        row = {"id": c.id, "name": c.name, "kind": L[f"kind.{c.kind}"], "tier": c.tier, "owner": role_name(c.owner),
+               "rto": dur(comp_rto(c)), "rpo": dur(comp_rpo(c)), "deps": ", ".join(c.depends_on or [])}
+        if large:
+            row["owner"] = c.owner
+            row["kind"] = L[f"kind_short.{c.kind}"]
+            row["placement"] = placement(c)
+        bia.append(row)
+    # per tier: how many of each kind, and the RTO/RPO spread the components commit to
+    bia_tiers = []
+    for t in plan.policy.tiers:
+        comps = [c for c in components if c.tier == t.id]
+        rtos = [int(v) for v in (comp_rto(c) for c in comps) if v is not None]
+        rpos = [int(v) for v in (comp_rpo(c) for c in comps) if v is not None]
+
+        def spread(vals):
+            if not vals:
+                return "—"
+            lo, hi = min(vals), max(vals)
+            return format_duration(lo) if lo == hi else f"{format_duration(lo)} – {format_duration(hi)}"
+
+        bia_tiers.append({"id": t.id, "name": t.name, "services": sum(1 for c in comps if c.kind == "service"),
+                          "data": sum(1 for c in comps if c.kind == "data"),
+                          "ops": sum(1 for c in comps if c.kind == "ops_tool"), "rto": spread(rtos), "rpo": spread(rpos),
+                          "max_rto": dur(t.max_rto), "max_rpo": dur(t.max_rpo)})
 
     # --- sites and redundancy matrix ---------------------------------------------------------
     site_ids = [s.id for s in plan.sites if sites.get(s.id) is s]
@@ -221,7 +260,19 @@ def build_view(result: Any, *, draft: bool, git_log: list[dict] | None, logo_uri
     groups: dict[tuple, dict] = {}
     for c in sorted(components, key=comp_sort):
         cells = cells_of(c)
-        if grouped:
+        if large:
+            # one row per tier and kind; a cell counts the components placed there in each mode
+            key = (c.tier, c.kind)
+            g = groups.get(key)
+            if g is None:
+                g = groups[key] = {"ids": [], "tier": c.tier, "kind": L[f"kind.{c.kind}"], "cells": {}, "tally": {}}
+                matrix_rows.append(g)
+            g["ids"].append(c.id)
+            for site, marks in cells.items():
+                t = g["tally"].setdefault(site, {})
+                for letter, cls in dict.fromkeys(marks):
+                    t[(letter, cls)] = t.get((letter, cls), 0) + 1
+        elif grouped:
             key = (c.tier, c.kind, tuple(sorted((s, tuple(v)) for s, v in cells.items())))
             g = groups.get(key)
             if g is None:
@@ -230,6 +281,11 @@ def build_view(result: Any, *, draft: bool, git_log: list[dict] | None, logo_uri
             g["ids"].append(c.id)
         else:
             matrix_rows.append({"ids": [c.id], "name": c.name, "tier": c.tier, "kind": L[f"kind.{c.kind}"], "cells": cells})
+    if large:
+        order_l = {"A": 0, "P": 1, "H": 2, "S": 3, "W": 4, "R": 5, "C": 6, "B": 7}
+        for g in matrix_rows:
+            g["cells"] = {site: [(f"{letter} {n:,}", cls) for (letter, cls), n in sorted(t.items(), key=lambda kv: order_l.get(kv[0][0], 9))]
+                          for site, t in g.pop("tally").items()}
     # sites that components use but are not defined (dangling references) still get a column
     extra = []
     for r in matrix_rows:
@@ -381,6 +437,9 @@ def build_view(result: Any, *, draft: bool, git_log: list[dict] | None, logo_uri
     std = _standards(plan, info.standards or [], L, {c["id"]: c for c in chapters + appendices}, result)
     if std:
         appendices.append({"id": "standards", "n": "C", "title": L["h.standards"]})
+    if large:
+        letter = chr(ord("A") + len(appendices))
+        appendices.append({"id": "register", "n": letter, "title": L["h.register"].replace("{n}", letter)})
     chap_by_id = {c["id"]: c for c in chapters + appendices}
 
     doc = Doc(L=L, lang=lang, draft=draft, meta=meta, chapters=chapters + appendices)
@@ -392,8 +451,11 @@ def build_view(result: Any, *, draft: bool, git_log: list[dict] | None, logo_uri
         "tiers": tier_rows,
         "tier_name": tier_name,
         "bia": bia,
+        "bia_tiers": bia_tiers,
+        "large": large,
         "sites": site_rows,
-        "matrix": {"rows": matrix_rows, "chunks": matrix_chunks, "grouped": grouped},
+        "matrix": {"rows": matrix_rows, "chunks": matrix_chunks, "grouped": grouped,
+                   "aggregated": large},
         "impact": impact,
         "roles": role_rows,
         "calltree": calltree,
@@ -482,22 +544,57 @@ def _impact(ctx, plan, L, tiers, tier_rank, order) -> dict:
     for r in results:
         loss = r.loss
         rows = []
-        for cid, cs in sorted(r.affected.items(),
-                              key=lambda kv: (tier_rank.get(kv[1].tier, 10**6), -STATE_ORDER.get(kv[1].state, 0), order.get(kv[0], 0))):
+        same_as = seen_sites.get(loss.sites) if loss.kind == "scenario" else None
+        # one pass over the affected states (iterating builds them; membership and counts are cheap)
+        for cid, cs in (() if same_as else r.affected.items()):
             if cs.state == "up":
                 continue
-            rec = f"{format_duration(cs.recovery) if cs.recovery is not None else '—'} / {format_duration(cs.rto)}"
-            rpo = ""
-            if cs.rpo_target is not None:
-                rpo = f"{format_duration(cs.rpo) if cs.rpo is not None else '—'} / {format_duration(cs.rpo_target)}"
             misses = (cs.state in ("down", "lost") or (cs.recovery is not None and cs.recovery > cs.rto)
                       or (cs.rpo is not None and cs.rpo_target is not None and cs.rpo > cs.rpo_target)
                       or bool(cs.short) or bool(cs.unabsorbed))
-            rows.append({"id": cid, "name": names.get(cid, cid), "tier": cs.tier, "state": cs.state, "misses": misses,
-                         "rec_short": format_duration(cs.recovery) if cs.recovery is not None else "—",
-                         "state_label": L[f"state.{cs.state}"], "recovery": rec, "rpo": rpo,
-                         "cause": " → ".join(cs.cause), "failing": _failing(cs, loss),
-                         "short": num(cs.short) if cs.short else ""})
+            failing = _failing(cs, loss)
+            rows.append((tier_rank.get(cs.tier, 10**6), -STATE_ORDER.get(cs.state, 0), order.get(cid, 0), cid, cs,
+                         misses, failing))
+        rows.sort(key=lambda t: t[:3])
+        detail, compact, within = [], [], []
+        n_detail = sum(1 for t in rows if t[5] or t[6])
+        for _, _, _, cid, cs, misses, failing in rows:
+            if misses or failing:
+                big = n_detail > IMPACT_TABLE_MAX
+                if big and not failing and cs.state in ("down", "lost") and not cs.short:
+                    # a long list of what goes down in tiers that need not survive: one compact entry each
+                    compact.append({"id": cid, "tier": cs.tier, "state": cs.state,
+                                    "via": " → ".join(x for x in cs.cause[1:] if x not in loss.sites)})
+                    continue
+                rec = f"{format_duration(cs.recovery) if cs.recovery is not None else '—'} / {format_duration(cs.rto)}"
+                rpo = ""
+                if cs.rpo_target is not None:
+                    rpo = f"{format_duration(cs.rpo) if cs.rpo is not None else '—'} / {format_duration(cs.rpo_target)}"
+                detail.append({"id": cid, "name": names.get(cid, cid), "tier": cs.tier, "state": cs.state, "misses": misses,
+                               "state_label": L[f"state.{cs.state}"], "recovery": rec, "rpo": rpo,
+                               "cause": " → ".join(cs.cause), "failing": failing,
+                               "short": num(cs.short) if cs.short else ""})
+            else:
+                within.append({"id": cid, "tier": cs.tier,
+                               "rec_short": format_duration(cs.recovery) if cs.recovery is not None else "—"})
+        # down or lost beyond the table, grouped by tier and state
+        compact_groups: list[dict] = []
+        for x in compact:
+            if not compact_groups or (compact_groups[-1]["tier"], compact_groups[-1]["state"]) != (x["tier"], x["state"]):
+                compact_groups.append({"tier": x["tier"], "state": x["state"], "state_label": L[f"state.{x['state']}"],
+                                       "entries": []})
+            compact_groups[-1]["entries"].append(x)
+        # recovered within targets: counted per tier, the first few named
+        within_groups: list[dict] = []
+        for x in within:
+            if not within_groups or within_groups[-1]["tier"] != x["tier"]:
+                within_groups.append({"tier": x["tier"], "count": 0, "first": []})
+            g = within_groups[-1]
+            g["count"] += 1
+            if len(g["first"]) < WITHIN_NAMED:
+                g["first"].append(x)
+        for g in within_groups:
+            g["more"] = g["count"] - len(g["first"])
         counts = []
         for t in tier_ids:
             c = r.counts.get(t, {})
@@ -508,16 +605,15 @@ def _impact(ctx, plan, L, tiers, tier_rank, order) -> dict:
             label = loss.key.split(":", 1)[1]
             if loss.kind == "site" and label in site_names and site_names[label] != label:
                 label = f"{label} ({site_names[label]})"
-        downs = sum(1 for x in rows if x["state"] in ("down", "lost"))
-        same_as = seen_sites.get(loss.sites) if loss.kind == "scenario" else None
+        downs = sum(c["down"] + c["lost"] for c in counts)
         seen_sites.setdefault(loss.sites, {"anchor": f"loss-{len(losses) + 1}",
                                            "label": f"{kind_label} {label}"})
         losses.append({
             "key": loss.key, "kind": loss.kind, "kind_label": kind_label, "label": label,
             "sites": ", ".join(sorted(loss.sites)), "must_survive": [t for t in tier_ids if t in loss.must_survive],
-            "rows": rows, "detail": [x for x in rows if x["misses"] or x["failing"]],
-            "within": [x for x in rows if not (x["misses"] or x["failing"])], "same_as": same_as, "counts": counts, "ops_lost": [L[f"category.{c}"] for c in r.ops_lost],
-            "not_up": len(rows), "down": downs, "failing": sum(1 for x in rows if x["failing"]),
+            "rows": bool(rows) or bool(same_as and len(r.affected)), "detail": detail, "compact": compact_groups, "n_compact": len(compact),
+            "within": within_groups, "n_within": len(within), "same_as": same_as, "counts": counts, "ops_lost": [L[f"category.{c}"] for c in r.ops_lost],
+            "not_up": len(r.affected) if same_as else len(rows), "down": downs, "failing": sum(1 for t in rows if t[6]),
             "anchor": f"loss-{len(losses) + 1}",
         })
 
