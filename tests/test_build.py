@@ -283,6 +283,22 @@ def test_korean_document(ko):
     assert all(" yes yes " in line for line in kr)  # embedded, subset
 
 
+def test_korean_document_has_no_english_labels(ko):
+    """Every English word of the Korean body (cover to contacts) is plan data or an acronym."""
+    text = pdftext(ko["pdf"])
+    body = text[:text.rindex("부록 B. 검증 결과")]  # the findings' messages are English by design
+    with open(ko["path"], encoding="utf-8") as fh:
+        data = fh.read()
+    allowed = {"ID", "RTO", "RPO", "DRAFT", "DNS", "IAM"}
+    stray = sorted({w for w in re.findall(r"[A-Za-z][A-Za-z-]{2,}", body) if w not in data and w not in allowed})
+    assert stray == []
+
+
+def test_english_document_has_no_korean_labels(en):
+    text = pdftext(en["pdf"])
+    assert re.findall(r"[\uac00-\ud7a3]+", text) == []
+
+
 def test_draft_mark_on_every_page(ko):
     pdf = ko["pdf"]
     for p in range(1, npages(pdf) + 1):
