@@ -10,15 +10,20 @@ thousands of components, and building a state object for each of them for
 every loss is far too slow. Instead every loss is one bit of a Python integer:
 
 1. *Own* outcome: for each component and each loss that takes one of its own
-   sites (deployments, data copies), evaluate its deployments alone (cached by
-   the subset of its sites that is lost; most losses touch a component the
-   same way). Components with nothing lost are ``up`` on their own.
+   sites (deployments, data copies), evaluate its deployments alone, once per
+   subset of its sites that is lost (most losses touch a component the same
+   way). Components with nothing lost are ``up`` on their own; a component
+   whose deployments all sit on one site is simply down (data: lost) in the
+   losses of that site.
 2. *Propagation*: one pass in dependency order ORs the bit masks of the
    dependencies into each component: not-up, down-or-lost, and for each
-   recovery time / RPO value the losses where it is at least that long (a
-   max over dependencies is an OR of these "at least" masks).
-3. Counts per tier and loss come from bit-sliced counters; capacity pooling
-   is done per loss over the few services that are short in it.
+   recovery time the losses where it is at least that long (a max over
+   dependencies is an OR of these "at least" masks). Recovery times are only
+   carried where L002 reads them (tiers that must survive some loss, and what
+   they depend on); a data store's RPO comes from its own copies.
+3. Capacity pooling is done per loss over the few services that are short in
+   it; counts per tier and loss come from bit-sliced counters, built the first
+   time a result's ``counts`` is read (``bcp validate`` never reads them).
 
 The full :class:`ComponentState` of a component in a loss (cause chain
 included) is computed on demand, and a :class:`LossResult`'s ``affected``
@@ -35,6 +40,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Iterator
 
 from ..model import DataStore, Service
@@ -133,8 +139,25 @@ class Engine:
         self.hot = int(pol.takeover.hot)
         self.cold = int(pol.takeover.cold)
         self._own_cache: dict[tuple, Own] = {}
-        # baseline RPO shown for a component that is up: 0 for data, and for a service that depends
-        # (directly or not) on a data store; None otherwise (ops tools, services without data)
+        #: the sites whose loss can change a component's own outcome: its deployments or copies,
+        #: and for a data store its backup sites (they matter once every copy is gone); filled
+        #: by analyze() for every component, else on demand
+        self.key_sites: dict[str, tuple[str, ...]] = {}
+        comps = g.comps
+        self.ops_by_cat: dict[str, list[str]] = {}
+        for t in ctx.plan.ops_tools or []:
+            if comps.get(t.id) is t:  # the first definition of its id
+                self.ops_by_cat.setdefault(t.category, []).append(t.id)
+        self.losses: list[Loss] = []
+        self.results: list[LossResult] = []
+        self.views: list[LossView] = []
+
+    # --- what only states, counts and capacity pooling need: computed when first asked -------
+    @cached_property
+    def base_rpo(self) -> dict[str, int | None]:
+        """Baseline RPO shown for a component that is up: 0 for data, and for a service that
+        depends (directly or not) on a data store; None otherwise (ops tools, services without data)."""
+        g = self.g
         base: dict[str, int | None] = {}
         pos = g.pos
         for cid in g.order:
@@ -145,67 +168,79 @@ class Engine:
                 base[cid] = 0 if any(pos[d] < pos[cid] and base.get(d) == 0 and g.comps[d].kind != "ops_tool" for d in g.deps[cid]) else None
             else:
                 base[cid] = None
-        self.base_rpo = base
-        # capacity placed on each site, and the spare capacity each site offers
+        return base
+
+    @cached_property
+    def spare(self) -> dict[str, float]:
+        """The spare capacity each site offers: its capacity minus every deployment's placed there."""
+        plan = self.ctx.plan
         placed: dict[str, float] = {}
-        for c in [*ctx.plan.services, *ctx.plan.ops_tools]:
+        for c in [*plan.services, *plan.ops_tools]:
             for d in c.deployments or []:
                 if d.capacity:
                     placed[d.site] = placed.get(d.site, 0) + d.capacity
         spare: dict[str, float] = {}
-        for s in ctx.plan.sites:
+        for s in plan.sites:
             if s.id not in spare and s.capacity is not None:
                 spare[s.id] = max(0.0, float(s.capacity) - placed.get(s.id, 0))
-        self.spare = spare
-        self.total_spare = sum(spare.values())
-        # totals per tier, every component up
+        return spare
+
+    @cached_property
+    def total_spare(self) -> float:
+        return sum(self.spare.values())
+
+    @cached_property
+    def totals(self) -> dict[str, dict[str, int]]:
+        """Per tier, the count of components in each state with every component up."""
         totals: dict[str, dict[str, int]] = {}
-        for t in pol.tiers:
+        for t in self.ctx.plan.policy.tiers:
             totals.setdefault(t.id, dict.fromkeys(STATES, 0))
-        for c in g.comps.values():
+        for c in self.g.comps.values():
             totals.setdefault(c.tier, dict.fromkeys(STATES, 0))["up"] += 1
-        self.totals = totals
-        self.ops_by_cat: dict[str, list[str]] = {}
-        for cid, c in g.comps.items():
-            if c.kind == "ops_tool":
-                self.ops_by_cat.setdefault(c.category, []).append(cid)
-        # the sites whose loss can change a component's own outcome: its deployments or copies,
-        # and for a data store its backup sites (they matter once every copy is gone)
-        key_sites: dict[str, list[str]] = {}
-        for cid, c in g.comps.items():
-            ks = g.sites_of[cid]
+        return totals
+
+    @cached_property
+    def counts(self) -> list[dict[str, dict[str, int]]]:
+        """Per analysed loss, per tier: the count of components in each state (including "up")."""
+        comps = self.g.comps
+        DOWN, LOST = self.DOWN, self.LOST
+        sl: dict[str, tuple[list[int], list[int], list[int]]] = {}
+        for cid, nu in self.NU.items():
+            t = sl.get(comps[cid].tier)
+            if t is None:
+                t = sl[comps[cid].tier] = ([], [], [])
+            _add(t[0], nu)
+            if cid in DOWN:
+                _add(t[1], DOWN[cid])
+            if cid in LOST:
+                _add(t[2], LOST[cid])
+        out = []
+        for i in range(len(self.losses)):
+            counts = {t: dict(v) for t, v in self.totals.items()}
+            for tier, (snu, sdn, sls) in sl.items():
+                n_nu, n_dn, n_ls = _read(snu, i), _read(sdn, i), _read(sls, i)
+                ct = counts[tier]
+                ct["up"] -= n_nu
+                ct["down"] += n_dn
+                ct["lost"] += n_ls
+                ct["degraded"] += n_nu - n_dn - n_ls
+            out.append(counts)
+        return out
+
+    def _key_sites(self, cid: str) -> tuple[str, ...]:
+        ks = self.key_sites.get(cid)
+        if ks is None:
+            c = self.g.comps[cid]
+            ks = tuple(_distinct(d.site for d in self.g.places[cid]))
             if c.kind == "data" and c.backups is not None:
-                ks = ks + [s for s in _distinct(c.backups.sites or []) if s not in ks]
-            key_sites[cid] = ks
-        self.key_sites = key_sites
-        # for a quick "still up on its own" test: the sites of active deployments (data: the
-        # primary), and for a service with load and capacity figures, its capacity by site
-        fast: dict[str, tuple] = {}
-        for cid, c in g.comps.items():
-            if c.kind == "data":
-                act = tuple(_distinct(cp.site for cp in c.copies or [] if cp.role == "primary"))
-                fast[cid] = (act, None, 0.0, 0.0)
-                continue
-            deps_ = c.deployments or []
-            act = tuple(_distinct(d.site for d in deps_ if d.mode == "active"))
-            load = c.load if c.kind == "service" else None
-            if load is not None and any(d.capacity is not None for d in deps_):
-                by: dict[str, float] = {}
-                for d in deps_:
-                    if d.capacity:
-                        by[d.site] = by.get(d.site, 0.0) + d.capacity
-                fast[cid] = (act, by, sum(by.values()), float(load))
-            else:
-                fast[cid] = (act, None, 0.0, 0.0)
-        self.fast = fast
-        self.losses: list[Loss] = []
-        self.results: list[LossResult] = []
-        self.views: list[LossView] = []
+                ks += tuple(s for s in _distinct(c.backups.sites or []) if s not in ks)
+            self.key_sites[cid] = ks
+        return ks
 
     # --- one component, its own deployments ----------------------------------------------
     def own(self, cid: str, lost: frozenset[str] | tuple[str, ...]) -> Own:
         """``lost``: the lost sites (a set), or exactly the component's own lost sites (a tuple)."""
-        key_sites = lost if type(lost) is tuple else tuple(s for s in self.key_sites[cid] if s in lost)
+        key_sites = lost if type(lost) is tuple else tuple(s for s in self._key_sites(cid) if s in lost)
         key = (cid, key_sites)
         o = self._own_cache.get(key)
         if o is None:
@@ -396,26 +431,152 @@ class Engine:
         g = self.g
         self.losses = losses
         comps = g.comps
-        pos = g.pos
         # 1. own outcomes
         site_mask: dict[str, int] = {}
         for i, loss in enumerate(losses):
             b = 1 << i
             for x in loss.sites:
                 site_mask[x] = site_mask.get(x, 0) | b
+        own_nu, own_down, own_lost, own_rec, own_rpo, shorts = self._own_masks(site_mask)
+        # 2. propagation in dependency order. Recovery times are carried only where L002 reads
+        # them: components of a tier that must survive some loss, and what they depend on
+        must_tiers = {t for loss in losses for t in loss.must_survive}
+        need_rec: set[str] = set()
+        deps = g.deps
+        cyclic = g.cyclic
+        pos = g.pos
+        for cid in reversed(g.order):
+            if cid in need_rec or comps[cid].tier in must_tiers:
+                need_rec.add(cid)
+                if cid in cyclic:  # only what comes earlier in the order is merged (R003)
+                    need_rec.update(d for d in deps[cid] if pos[d] < pos[cid])
+                else:
+                    need_rec.update(deps[cid])
+        NU: dict[str, int] = {}
+        BAD: dict[str, int] = {}
+        DOWN: dict[str, int] = {}
+        LOST: dict[str, int] = {}
+        REC: dict[str, dict[int, int]] = {}
+        NU_get, BAD_get = NU.get, BAD.get
+        for cid in g.order:
+            nu = own_nu.get(cid, 0)
+            bad = 0
+            ds = deps[cid]
+            if ds:
+                if cyclic and cid in cyclic:  # only dependencies earlier in the order (R003)
+                    mypos = pos[cid]
+                    ds = [d for d in ds if pos[d] < mypos]
+                for d in ds:
+                    m = NU_get(d)
+                    if m:
+                        nu |= m
+                        bad |= BAD[d]
+            if not nu:
+                continue
+            ls = own_lost.get(cid, 0)
+            dn = own_down.get(cid, 0) | bad
+            if ls:
+                dn &= ~ls
+            bad = dn | ls
+            NU[cid] = nu | bad
+            BAD[cid] = bad
+            if dn:
+                DOWN[cid] = dn
+            if ls:
+                LOST[cid] = ls
+            if cid in need_rec:
+                rec = own_rec.get(cid)
+                parts = [r for d in ds if (r := REC.get(d))]
+                if rec is None and len(parts) == 1:
+                    REC[cid] = parts[0]  # already cumulative: shared
+                elif rec is not None or parts:
+                    if rec is None:
+                        rec = {}
+                    for r in parts:
+                        for v, mm in r.items():
+                            rec[v] = rec.get(v, 0) | mm
+                    REC[cid] = _cumulate(rec)
+        # L005 reads the RPO of data stores, which comes from their own copies alone
+        RPO = {cid: _cumulate(rp) for cid, rp in own_rpo.items()}
+        self.NU, self.BAD, self.DOWN, self.LOST, self.REC, self.RPO = NU, BAD, DOWN, LOST, REC, RPO
+        # 3. capacity pooling, per loss, over the services short in it (and not down)
+        self.unabsorbed: dict[tuple[str, int], float] = {}
+        self.short: dict[tuple[str, int], float] = {}
+        for i, sh in shorts.items():
+            sh = [(cid, a) for cid, a in sh if not (BAD[cid] >> i) & 1]
+            for cid, a in sh:
+                self.short[(cid, i)] = a
+            for cid, un in self._pool(sh, losses[i].sites).items():
+                self.unabsorbed[(cid, i)] = un
+        # 4. required ops categories with no surviving tool
+        required = _distinct(self.ctx.plan.policy.required_ops or [])
+        all_bits = (1 << len(losses)) - 1
+        ops_gone: dict[str, int] = {}
+        for cat in required:
+            tools = self.ops_by_cat.get(cat)
+            if not tools:
+                continue
+            m = all_bits
+            for t in tools:
+                m &= BAD.get(t, 0)
+            if m:
+                ops_gone[cat] = m
+        self.ops_gone = ops_gone
+        # 5. one result per loss; states and counts per tier are computed when first read
+        results = []
+        views = []
+        for i, loss in enumerate(losses):
+            view = LossView(self, i)
+            views.append(view)
+            ops_lost = [cat for cat in required if (ops_gone.get(cat, 0) >> i) & 1]
+            results.append(LossResult(loss=loss, affected=_LazyAffected(view), ops_lost=ops_lost, counts=_LazyCounts(self, i)))  # type: ignore[arg-type]
+        self.results, self.views = results, views
+        return Analysis(results=results)
+
+    def _own_masks(self, site_mask: dict[str, int]):
+        """Step 1: each component's outcome from its own deployments / copies, as loss masks.
+
+        The same outcome as :meth:`own` (the tests check it), computed without building
+        ``Own`` objects: per component, the losses that touch its sites are grouped by the
+        subset of them they take, and each group is evaluated once.
+        """
+        g = self.g
+        comps = g.comps
+        places = g.places
+        key_sites = self.key_sites
+        takeover = self.takeover
+        hot, cold = self.hot, self.cold
+        get_mask = site_mask.get
         own_nu: dict[str, int] = {}
         own_down: dict[str, int] = {}
         own_lost: dict[str, int] = {}
         own_rec: dict[str, dict[int, int]] = {}
         own_rpo: dict[str, dict[int, int]] = {}
         shorts: dict[int, list[tuple[str, float]]] = {}
-        own = self.own
-        key_sites = self.key_sites
-        for cid, sites in key_sites.items():
+        for cid, c in comps.items():
+            pl = places[cid]
+            is_data = c.kind == "data"
+            bk = c.backups if is_data else None
+            if len(pl) == 1 and bk is None:
+                ks: tuple[str, ...] = (pl[0].site,)
+            else:
+                ks = tuple(dict.fromkeys([d.site for d in pl]))
+                if bk is not None and bk.sites:
+                    ks += tuple(s for s in dict.fromkeys(bk.sites) if s not in ks)
+            key_sites[cid] = ks
+            if len(ks) == 1:
+                # everything on one site: when it goes, a service is down and data is lost
+                m = get_mask(ks[0])
+                if m:
+                    if is_data:
+                        own_nu[cid] = own_lost[cid] = m
+                    else:
+                        own_nu[cid] = own_down[cid] = m
+                continue
             # group the losses that take some of this component's sites by the subset they take
             groups: dict[tuple[str, ...], int] = {(): -1}
-            for x in sites:
-                m = site_mask.get(x)
+            for x in ks:
+                m = get_mask(x)
                 if not m:
                     continue
                 split: dict[tuple[str, ...], int] = {}
@@ -433,150 +594,78 @@ class Engine:
             nu = dn = ls = 0
             rec: dict[int, int] = {}
             rp: dict[int, int] = {}
-            is_data = comps[cid].kind == "data"
-            act, cap_by, cap_total, load = self.fast[cid]
-            for key, b in groups.items():
-                # quick test: an active deployment (data: the primary) survives and capacity covers load
-                for s in act:
-                    if s not in key:
-                        if cap_by is None or cap_total - sum(cap_by.get(x, 0.0) for x in key) >= load:
-                            break
-                        s = None
-                        break
-                else:
-                    s = None
-                if s is not None:
-                    continue
-                o = own(cid, key)
-                st = o.state
-                if st == "up":
-                    continue
-                if st == "down":
-                    dn |= b
-                elif st == "lost":
-                    ls |= b
-                else:
+            if is_data:
+                # (site, promotion time, rpo) per copy
+                cl = [
+                    (cp.site, 0, 0) if cp.role == "primary" else
+                    (cp.site, int(cp.takeover) if cp.takeover is not None else hot, 0 if cp.replication == "sync" else int(cp.lag or 0))
+                    for cp in pl
+                ]
+                for key, b in groups.items():
+                    best = rpo = None
+                    for s, t, r in cl:
+                        if s in key:
+                            continue
+                        if best is None or t < best:
+                            best = t
+                        if rpo is None or r < rpo:
+                            rpo = r
+                    if best is None:
+                        if bk is not None and any(s not in key for s in bk.sites or []):
+                            best = int(bk.restore_time) if bk.restore_time is not None else cold
+                            rpo = int(bk.every)
+                        else:
+                            ls |= b
+                            continue
+                    elif best == 0:
+                        continue  # up
                     nu |= b
-                    if o.recovery:
-                        rec[o.recovery] = rec.get(o.recovery, 0) | b
-                    if o.rpo and is_data:
-                        rp[o.rpo] = rp.get(o.rpo, 0) | b
-                    if o.short > 0:
+                    if best:
+                        rec[best] = rec.get(best, 0) | b
+                    if rpo:
+                        rp[rpo] = rp.get(rpo, 0) | b
+            else:
+                # (site, takeover time, capacity) per deployment
+                dl = [
+                    (d.site, 0 if d.mode == "active" else (int(d.takeover) if d.takeover is not None else takeover.get(d.mode, cold)), d.capacity)
+                    for d in pl
+                ]
+                load = c.load if c.kind == "service" else None
+                if load is not None and not any(x[2] is not None for x in dl):
+                    load = None  # no capacity figures: capacity is not checked
+                for key, b in groups.items():
+                    best = None
+                    cap = 0.0
+                    for s, t, k in dl:
+                        if s in key:
+                            continue
+                        if best is None or t < best:
+                            best = t
+                        if k:
+                            cap += k
+                    if best is None:
+                        dn |= b
+                        continue
+                    short = float(load) - cap if load is not None and cap < load else 0.0
+                    if best == 0 and not short:
+                        continue  # up
+                    nu |= b
+                    if best:
+                        rec[best] = rec.get(best, 0) | b
+                    if short > 0:
                         for i in bits(b):
-                            shorts.setdefault(i, []).append((cid, o.short))
+                            shorts.setdefault(i, []).append((cid, short))
             if nu or dn or ls:
-                own_nu[cid] = nu
-                own_down[cid] = dn
-                own_lost[cid] = ls
+                own_nu[cid] = nu | dn | ls
+                if dn:
+                    own_down[cid] = dn
+                if ls:
+                    own_lost[cid] = ls
                 if rec:
                     own_rec[cid] = rec
                 if rp:
                     own_rpo[cid] = rp
-        # 2. propagation in dependency order
-        NU: dict[str, int] = {}
-        BAD: dict[str, int] = {}
-        DOWN: dict[str, int] = {}
-        LOST: dict[str, int] = {}
-        REC: dict[str, dict[int, int]] = {}
-        RPO: dict[str, dict[int, int]] = {}
-        empty: dict[int, int] = {}
-        for cid in g.order:
-            nu = own_nu.get(cid, 0)
-            bad_dep = 0
-            rec = own_rec.get(cid, empty)
-            rp = own_rpo.get(cid, empty)
-            is_service = comps[cid].kind == "service"
-            merged_rec = merged_rpo = False
-            mypos = pos[cid]
-            for d in g.deps[cid]:
-                if pos[d] >= mypos:
-                    continue
-                m = NU.get(d)
-                if not m:
-                    continue
-                nu |= m
-                bad_dep |= BAD[d]
-                r = REC.get(d)
-                if r:
-                    if not merged_rec:
-                        rec, merged_rec = dict(rec), True
-                    for v, mm in r.items():
-                        rec[v] = rec.get(v, 0) | mm
-                if is_service and comps[d].kind != "ops_tool":
-                    r = RPO.get(d)
-                    if r:
-                        if not merged_rpo:
-                            rp, merged_rpo = dict(rp), True
-                        for v, mm in r.items():
-                            rp[v] = rp.get(v, 0) | mm
-            ls = own_lost.get(cid, 0)
-            dn = (own_down.get(cid, 0) | bad_dep) & ~ls
-            bad = dn | ls
-            nu |= bad
-            if not nu:
-                continue
-            NU[cid] = nu
-            BAD[cid] = bad
-            if dn:
-                DOWN[cid] = dn
-            if ls:
-                LOST[cid] = ls
-            if rec:
-                REC[cid] = _cumulate(rec) if merged_rec or cid in own_rec else rec
-            if rp:
-                RPO[cid] = _cumulate(rp) if merged_rpo or cid in own_rpo else rp
-        self.NU, self.BAD, self.DOWN, self.LOST, self.REC, self.RPO = NU, BAD, DOWN, LOST, REC, RPO
-        # 3. capacity pooling, per loss, over the services short in it (and not down)
-        self.unabsorbed: dict[tuple[str, int], float] = {}
-        self.short: dict[tuple[str, int], float] = {}
-        for i, sh in shorts.items():
-            sh = [(cid, a) for cid, a in sh if not (BAD[cid] >> i) & 1]
-            for cid, a in sh:
-                self.short[(cid, i)] = a
-            for cid, un in self._pool(sh, losses[i].sites).items():
-                self.unabsorbed[(cid, i)] = un
-        # 4. counts per tier and loss
-        sl: dict[str, tuple[list[int], list[int], list[int]]] = {}
-        for cid, nu in NU.items():
-            t = sl.get(comps[cid].tier)
-            if t is None:
-                t = sl[comps[cid].tier] = ([], [], [])
-            _add(t[0], nu)
-            if cid in DOWN:
-                _add(t[1], DOWN[cid])
-            if cid in LOST:
-                _add(t[2], LOST[cid])
-        # 5. required ops categories with no surviving tool
-        required = _distinct(self.ctx.plan.policy.required_ops or [])
-        all_bits = (1 << len(losses)) - 1
-        ops_gone: dict[str, int] = {}
-        for cat in required:
-            tools = self.ops_by_cat.get(cat)
-            if not tools:
-                continue
-            m = all_bits
-            for t in tools:
-                m &= BAD.get(t, 0)
-            if m:
-                ops_gone[cat] = m
-        self.ops_gone = ops_gone
-        results = []
-        views = []
-        for i, loss in enumerate(losses):
-            counts = {t: dict(v) for t, v in self.totals.items()}
-            for tier, (snu, sdn, sls) in sl.items():
-                n_nu, n_dn, n_ls = _read(snu, i), _read(sdn, i), _read(sls, i)
-                ct = counts[tier]
-                ct["up"] -= n_nu
-                ct["down"] += n_dn
-                ct["lost"] += n_ls
-                ct["degraded"] += n_nu - n_dn - n_ls
-            view = LossView(self, i)
-            views.append(view)
-            ops_lost = [cat for cat in required if (ops_gone.get(cat, 0) >> i) & 1]
-            results.append(LossResult(loss=loss, affected=_LazyAffected(view), ops_lost=ops_lost, counts=counts))  # type: ignore[arg-type]
-        self.results, self.views = results, views
-        return Analysis(results=results)
+        return own_nu, own_down, own_lost, own_rec, own_rpo, shorts
 
     # --- queries for rules --------------------------------------------------------------------
     def mask(self, tier_pred) -> int:
@@ -641,6 +730,31 @@ class LossView:
             self.memo = {c: self.memo[c] for c in ids}
             self.complete = True
         return self.memo
+
+
+class _LazyCounts(Mapping):
+    """``LossResult.counts`` for an analysed loss: per tier, the count of components in each
+    state. ``bcp validate`` never reads them, so they are computed, for every loss at once,
+    the first time one is read."""
+
+    def __init__(self, engine: Engine, i: int) -> None:
+        self._e = engine
+        self._i = i
+
+    def _counts(self) -> dict[str, dict[str, int]]:
+        return self._e.counts[self._i]
+
+    def __getitem__(self, tier: str) -> dict[str, int]:
+        return self._counts()[tier]
+
+    def __iter__(self):
+        return iter(self._counts())
+
+    def __len__(self) -> int:
+        return len(self._counts())
+
+    def __repr__(self) -> str:
+        return repr(self._counts())
 
 
 class _LazyAffected(Mapping):
