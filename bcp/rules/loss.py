@@ -63,6 +63,19 @@ def _must_masks(e: Engine) -> dict[str, int]:
     return out
 
 
+def _must_by_component(e: Engine) -> dict[str, int]:
+    """component id -> mask of the losses its tier must survive, for every component whose tier
+    must survive some loss (in plan order); computed once per analysis and shared by L001-L005."""
+    out = e.__dict__.get("_must_by_component")
+    if out is None:
+        # by tier rank (the graph's; distinct tiers have distinct ranks), to read no model field
+        rank = e.ctx.tier_rank
+        by_rank = {rank[t]: m for t, m in _must_masks(e).items() if t in rank}
+        out = {cid: by_rank[r] for cid, r in e.g.rank.items() if r in by_rank} if by_rank else {}
+        e.__dict__["_must_by_component"] = out
+    return out
+
+
 def _component_path(e: Engine, cid: str) -> Path:
     return e.g.paths.get(cid, ())
 
@@ -89,20 +102,27 @@ def _chain(st: ComponentState) -> str:
 
 
 def _per_component(ctx: Context, mask_of) -> Iterator[tuple[Engine, str, list[int]]]:
-    """(engine, component id, failing loss indexes) for each component with a failing must-survive loss."""
+    """(engine, component id, failing loss indexes) for each component with a failing must-survive loss.
+
+    ``mask_of(e)`` gives the mask of the losses that fail, by component id (a dict, or a
+    function of the component id)."""
     e = engine(ctx)
-    must = _must_masks(e)
-    for cid, c in e.g.comps.items():
-        m = must.get(c.tier, 0)
-        if not m:
-            continue
-        fail = mask_of(e, cid) & m
-        if fail:
-            yield e, cid, list(bits(fail))
+    fail_of = mask_of(e)
+    get = fail_of.get if isinstance(fail_of, dict) else fail_of
+    NU = e.NU
+    for cid, m in _must_by_component(e).items():
+        if NU.get(cid, 0) & m:  # every failure is a loss in which it is not up
+            fail = get(cid, 0) & m
+            if fail:
+                yield e, cid, list(bits(fail))
+
+
+def _down(e: Engine) -> dict[str, int]:
+    return e.DOWN
 
 
 def l001(ctx: Context) -> Iterator[Finding]:
-    for e, cid, fails in _per_component(ctx, lambda e, cid: e.DOWN.get(cid, 0)):
+    for e, cid, fails in _per_component(ctx, _down):
         i = fails[0]
         loss = e.losses[i]
         st = e.views[i].get(cid)
@@ -113,11 +133,18 @@ def l001(ctx: Context) -> Iterator[Finding]:
         )
 
 
-def _late(e: Engine, cid: str) -> int:
-    rto = e.g.rto.get(cid)
-    if rto is None:
-        return 0
-    return at_least(e.REC.get(cid, {}), rto) & ~e.BAD.get(cid, 0)
+def _late(e: Engine):
+    """The losses in which each component recovers after its rto (and is not down)."""
+    rto_of, REC, BAD = e.g.rto, e.REC, e.BAD
+
+    def late(cid: str, default: int = 0) -> int:
+        rto = rto_of.get(cid)
+        rec = REC.get(cid)
+        if rto is None or not rec:
+            return 0
+        return at_least(rec, rto) & ~BAD.get(cid, 0)
+
+    return late
 
 
 def l002(ctx: Context) -> Iterator[Finding]:
@@ -174,7 +201,9 @@ def _capacity(ctx: Context, code: str) -> Iterator[Finding]:
     for (cid, i), amount in src.items():
         if amount > 0:
             by_cid[cid] = by_cid.get(cid, 0) | (1 << i)
-    for e, cid, fails in _per_component(ctx, lambda e, cid: by_cid.get(cid, 0)):
+    if not by_cid:
+        return
+    for e, cid, fails in _per_component(ctx, lambda e: by_cid):
         i = fails[0]
         loss = e.losses[i]
         st = e.views[i].get(cid)
@@ -196,14 +225,20 @@ def _capacity(ctx: Context, code: str) -> Iterator[Finding]:
         yield ctx.finding(code, msg, path, target=cid, hint=hint)
 
 
-def _data_bad(e: Engine, cid: str) -> int:
-    if e.g.comps[cid].kind != "data":
-        return 0
-    m = e.LOST.get(cid, 0)
-    target = e.g.rpo.get(cid)
-    if target is not None:
-        m |= at_least(e.RPO.get(cid, {}), target) & ~e.BAD.get(cid, 0)
-    return m
+def _data_bad(e: Engine):
+    """The losses in which a data store is lost or breaks its rpo (only stores are in LOST and RPO)."""
+    rpo_of, LOST, RPO, BAD = e.g.rpo, e.LOST, e.RPO, e.BAD
+
+    def bad(cid: str, default: int = 0) -> int:
+        m = LOST.get(cid, 0)
+        rp = RPO.get(cid)
+        if rp:
+            target = rpo_of.get(cid)
+            if target is not None:
+                m |= at_least(rp, target) & ~BAD.get(cid, 0)
+        return m
+
+    return bad
 
 
 def l005(ctx: Context) -> Iterator[Finding]:
