@@ -63,15 +63,8 @@ def site_map(ctx: Context) -> dict:
 
 
 def components_by_id(ctx: Context) -> dict[str, Component]:
-    """component id -> its first definition (services, then data, then ops tools)."""
-
-    def build(ctx: Context) -> dict[str, Component]:
-        out: dict[str, Component] = {}
-        for c in ctx.plan.components:
-            out.setdefault(c.id, c)
-        return out
-
-    return memo(ctx, "components", build)
+    """component id -> its first definition (services, then data, then ops tools): the graph's."""
+    return ctx.graph.comps
 
 
 def effective_rto(ctx: Context, c: Component) -> int | None:
@@ -139,7 +132,7 @@ def _build_facts(ctx: Context) -> Facts:
     plan = ctx.plan
     sites = site_map(ctx)
     region = {sid: s.region for sid, s in sites.items()}
-    comps = components_by_id(ctx)
+    g = ctx.graph
     rank = ctx.tier_rank
     tiers = ctx.tiers
     as_of = ctx.as_of
@@ -158,10 +151,10 @@ def _build_facts(ctx: Context) -> Facts:
     max_rto = {tid: v[5] for tid, v in spec.items()}
     hits = f.hits = {c: [] for c in ("T001", "T002", "T003", "T004", "T005", "T006", "T007", "T008", "X001")}
     h1, h2, h3, h4, h5, h6, h7, h8, hx = (hits[c] for c in ("T001", "T002", "T003", "T004", "T005", "T006", "T007", "T008", "X001"))
-    # dependency id -> (tier rank, effective rto) of its first definition
-    dep_info = {
-        cid: (rank.get(c.tier), c.rto if c.rto is not None else max_rto.get(c.tier)) for cid, c in comps.items()
-    }
+    # a dependency's tier rank and effective rto (of its first definition) come from the graph;
+    # there an unknown tier ranks after every known one, here it is skipped
+    dep_rank, dep_rto = g.rank, g.rto
+    unknown_rank = len(plan.policy.tiers)
     owner_rank = f.owner_rank
     tier0_owners = f.tier0_owners
     best = None
@@ -171,21 +164,22 @@ def _build_facts(ctx: Context) -> Facts:
         rows = f.used[section] = []
         for i, c in enumerate(getattr(plan, section)):
             # distinct known sites (and, for deployments, distinct active sites)
-            u: list[str] = []
             na = 0
-            if is_data:
-                for p in c.copies:
-                    s = p.site
-                    if s in sites and s not in u:
-                        u.append(s)
+            pl = c.copies if is_data else c.deployments
+            if len(pl) == 1:  # the common case, without the bookkeeping
+                p = pl[0]
+                u = [p.site] if p.site in sites else []
+                if u and not is_data and p.mode == "active":
+                    na = 1
             else:
+                u = []
                 act: list[str] = []
-                for p in c.deployments:
+                for p in pl:
                     s = p.site
                     if s in sites:
                         if s not in u:
                             u.append(s)
-                        if p.mode == "active" and s not in act:
+                        if not is_data and p.mode == "active" and s not in act:
                             act.append(s)
                 na = len(act)
             rows.append(u)
@@ -212,27 +206,31 @@ def _build_facts(ctx: Context) -> Facts:
                         h2.append((section, i))
                 if n < min_regions or (min_regions > 1 and len({region[s] for s in u}) < min_regions):
                     h3.append((section, i))
-                if c.rto is not None and c.rto > mrto:
+                rto = c.rto
+                if rto is not None and rto > mrto:
                     h4.append((section, i))
-                if section != "ops_tools" and c.rpo is not None and c.rpo > mrpo:
-                    h5.append((section, i))
+                if section != "ops_tools":
+                    rpo = c.rpo
+                    if rpo is not None and rpo > mrpo:
+                        h5.append((section, i))
                 if cut is not None:
                     last = exercised.get(c.id)
                     if last is None or last[0] < cut:
                         hx.append((section, i))
             else:
                 r = None
+                rto = c.rto
 
             deps = c.depends_on
             if deps:
-                own = c.rto if c.rto is not None else max_rto.get(tid)
+                own = rto if rto is not None else max_rto.get(tid)
                 for j, dep_id in enumerate(deps):
-                    info = dep_info.get(dep_id)
-                    if info is None:
-                        continue
-                    rd, theirs = info
-                    if r is not None and rd is not None and rd > r:
+                    rd = dep_rank.get(dep_id)
+                    if rd is None:
+                        continue  # not a component (R001)
+                    if r is not None and rd != unknown_rank and rd > r:
                         h7.append((section, i, j))
+                    theirs = dep_rto[dep_id]
                     if own is not None and theirs is not None and theirs > own:
                         h8.append((section, i, j))
     f.best_rank = best
