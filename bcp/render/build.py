@@ -94,10 +94,13 @@ def render_html(result: Any, *, draft: bool, media: str, logo: sources.Logo | No
         logo_ref = logo.data_uri if media == "html" else pathlib.Path(logo.path).as_uri()
     doc = build_view(result, draft=draft, git_log=git, logo_uri=logo_ref)
     css = (tdir / "document.css").read_text(encoding="utf-8")
+    print_css = (tdir / "print.css").read_text(encoding="utf-8")
     if media == "pdf":
-        css += "\n" + (tdir / "print.css").read_text(encoding="utf-8")
+        css += "\n" + print_css
     else:
-        css += "\n" + (tdir / "screen.css").read_text(encoding="utf-8")
+        # the page prints as the PDF does (A4, running header and footer, page breaks)
+        css += "\n@media screen {\n" + (tdir / "screen.css").read_text(encoding="utf-8") + "\n}\n"
+        css += "@media print {\n" + print_css + "\n}\n"
     L = doc.L
     if doc.lang == "ko":
         page_css = f'counter(page) " / " counter(pages) " " {css_string(L["page"])}'
