@@ -115,7 +115,7 @@ def bench_build(tmp: pathlib.Path) -> list[dict]:
         cmd = [PY, "-m", "bcp", "build", "--as-of", AS_OF, "-o", str(out), str(plan)]
         subprocess.run(cmd, check=True, capture_output=True, env=env)  # HTML for the reference run
         html = next(out.glob("*.html"))
-        ours = measure(cmd[:3] + ["-f", "pdf"] + cmd[3:], runs=3, env=env)
+        ours = measure(cmd[:4] + ["-f", "pdf"] + cmd[4:], runs=3, env=env)
         ref_pdf = tmp / "alone.pdf"
         alone = measure([PY, "-c", WEASY_ALONE, str(html), str(ref_pdf)], runs=3, env=env)
         pages = _pages(next(out.glob("*.pdf")))
