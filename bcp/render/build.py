@@ -295,10 +295,16 @@ def build(result: Any, out_dir: str, formats=FORMATS, *, draft: bool = False, pd
         if "pdf" in targets:
             html = render_html(result, draft=draft, media="pdf", logo=logo, git=git, stamp=stamp)
             stage("pdf", render_pdf(html, result, logo=logo, attachments=srcs, stamp_dt=stamp_dt, pdf_variant=variant))
+        # Rename only when every target can take its file: a folder in the way would
+        # otherwise fail the second rename after the first one had replaced its file.
+        for target in targets.values():
+            if os.path.isdir(target):
+                raise BuildError(f"{target}: a folder is in the way of the document")
         written = []
         for fmt in FORMATS:
             if fmt in targets:
-                os.replace(temps.pop(fmt), targets[fmt])
+                os.replace(temps[fmt], targets[fmt])
+                del temps[fmt]
                 written.append(targets[fmt])
         return written
     except BuildError:
