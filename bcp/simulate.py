@@ -11,7 +11,7 @@ import json
 import unicodedata
 from typing import TYPE_CHECKING
 
-from .analysis.results import STATE_ORDER, ComponentState, LossResult
+from .analysis.results import STATE_ORDER, ComponentState, LossResult, cause_text
 from .analysis.siteloss import state_of
 from .types import format_duration
 
@@ -42,20 +42,6 @@ def _pair(value: int | None, target: int | None) -> str:
     if value is None and target is None:
         return "—"
     return f"{format_duration(value)} / {format_duration(target)}"
-
-
-def cause_text(cause: list[str], lost: frozenset[str] | set[str]) -> str:
-    """A cause chain as text: the components joined by arrows, then the lost site(s) that took
-    the last of them. Several lost sites are one step ("commerce-db → pangyo + ansan"): written
-    as arrows they would read as if one site depended on the other."""
-    if not cause:
-        return ""
-    k = len(cause)
-    while k > 1 and cause[k - 1] in lost:
-        k -= 1
-    comps, sites = list(cause[:k]), list(cause[k:])
-    steps = comps + ([" + ".join(sites)] if sites else [])
-    return " → ".join(steps)
 
 
 def format_table(ctx: "Context", result: LossResult, fmt: str = "text") -> str:

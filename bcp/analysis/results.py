@@ -81,3 +81,17 @@ class Analysis:
             if r.loss.key == key:
                 return r
         return None
+
+
+def cause_text(cause: list[str], lost: frozenset[str] | set[str]) -> str:
+    """A cause chain as text: the components joined by arrows, then the lost site(s) that took
+    the last of them. Several lost sites are one step ("commerce-db → pangyo + ansan"): written
+    as arrows they would read as if one site depended on the other."""
+    if not cause:
+        return ""
+    k = len(cause)
+    while k > 1 and cause[k - 1] in lost:
+        k -= 1
+    comps, sites = list(cause[:k]), list(cause[k:])
+    steps = comps + ([" + ".join(sites)] if sites else [])
+    return " → ".join(steps)

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..analysis.results import cause_text
 from ..findings import Severity
 from ..types import format_duration
 from .i18n import date_long, date_short, labels
@@ -572,7 +573,7 @@ def _impact(ctx, plan, L, tiers, tier_rank, order) -> dict:
                     rpo = f"{format_duration(cs.rpo) if cs.rpo is not None else '—'} / {format_duration(cs.rpo_target)}"
                 detail.append({"id": cid, "name": names.get(cid, cid), "tier": cs.tier, "state": cs.state, "misses": misses,
                                "state_label": L[f"state.{cs.state}"], "recovery": rec, "rpo": rpo,
-                               "cause": " → ".join(cs.cause), "failing": failing,
+                               "cause": cause_text(cs.cause, loss.sites), "failing": failing,
                                "short": num(cs.short) if cs.short else ""})
             else:
                 within.append({"id": cid, "tier": cs.tier,
