@@ -101,6 +101,8 @@ def value_at(ge: dict[int, int], i: int) -> int:
 
 
 def _cumulate(d: dict[int, int]) -> dict[int, int]:
+    if len(d) == 1:
+        return d
     acc = 0
     out = {}
     for v in sorted(d, reverse=True):
@@ -437,16 +439,18 @@ class Engine:
             b = 1 << i
             for x in loss.sites:
                 site_mask[x] = site_mask.get(x, 0) | b
-        own_nu, own_down, own_lost, own_rec, own_rpo, shorts = self._own_masks(site_mask)
+        own, own_rec, own_rpo, shorts = self._own_masks(site_mask)
         # 2. propagation in dependency order. Recovery times are carried only where L002 reads
         # them: components of a tier that must survive some loss, and what they depend on
-        must_tiers = {t for loss in losses for t in loss.must_survive}
+        tier_rank = self.ctx.tier_rank
+        must_ranks = {tier_rank[t] for loss in losses for t in loss.must_survive if t in tier_rank}
+        rank = g.rank
         need_rec: set[str] = set()
         deps = g.deps
         cyclic = g.cyclic
         pos = g.pos
         for cid in reversed(g.order):
-            if cid in need_rec or comps[cid].tier in must_tiers:
+            if cid in need_rec or rank[cid] in must_ranks:
                 need_rec.add(cid)
                 if cid in cyclic:  # only what comes earlier in the order is merged (R003)
                     need_rec.update(d for d in deps[cid] if pos[d] < pos[cid])
@@ -457,36 +461,44 @@ class Engine:
         DOWN: dict[str, int] = {}
         LOST: dict[str, int] = {}
         REC: dict[str, dict[int, int]] = {}
-        NU_get, BAD_get = NU.get, BAD.get
+        NU_get, own_get, REC_get = NU.get, own.get, REC.get
         for cid in g.order:
-            nu = own_nu.get(cid, 0)
-            bad = 0
+            o = own_get(cid)
             ds = deps[cid]
             if ds:
-                if cyclic and cid in cyclic:  # only dependencies earlier in the order (R003)
+                if cid in cyclic:  # only dependencies earlier in the order (R003)
                     mypos = pos[cid]
                     ds = [d for d in ds if pos[d] < mypos]
+                nu = bad = 0
                 for d in ds:
                     m = NU_get(d)
                     if m:
                         nu |= m
                         bad |= BAD[d]
-            if not nu:
+                if o is not None:
+                    # a dependency down or lost takes it down, unless its own data is lost
+                    nu |= o[0]
+                    dn, ls = o[1] | bad, o[2]
+                    if ls:
+                        dn &= ~ls
+                elif nu:
+                    dn, ls = bad, 0
+                else:
+                    continue
+            elif o is not None:
+                nu, dn, ls = o
+            else:
                 continue
-            ls = own_lost.get(cid, 0)
-            dn = own_down.get(cid, 0) | bad
-            if ls:
-                dn &= ~ls
-            bad = dn | ls
-            NU[cid] = nu | bad
-            BAD[cid] = bad
+            # (not up includes down and lost: a dependency's not-up mask includes its own)
+            NU[cid] = nu
+            BAD[cid] = dn | ls
             if dn:
                 DOWN[cid] = dn
             if ls:
                 LOST[cid] = ls
             if cid in need_rec:
                 rec = own_rec.get(cid)
-                parts = [r for d in ds if (r := REC.get(d))]
+                parts = [r for d in ds if (r := REC_get(d))]
                 if rec is None and len(parts) == 1:
                     REC[cid] = parts[0]  # already cumulative: shared
                 elif rec is not None or parts:
@@ -497,7 +509,7 @@ class Engine:
                             rec[v] = rec.get(v, 0) | mm
                     REC[cid] = _cumulate(rec)
         # L005 reads the RPO of data stores, which comes from their own copies alone
-        RPO = {cid: _cumulate(rp) for cid, rp in own_rpo.items()}
+        RPO = {cid: _cumulate(rp) for cid, rp in own_rpo.items() if rank[cid] in must_ranks}
         self.NU, self.BAD, self.DOWN, self.LOST, self.REC, self.RPO = NU, BAD, DOWN, LOST, REC, RPO
         # 3. capacity pooling, per loss, over the services short in it (and not down)
         self.unabsorbed: dict[tuple[str, int], float] = {}
@@ -537,135 +549,193 @@ class Engine:
         """Step 1: each component's outcome from its own deployments / copies, as loss masks.
 
         The same outcome as :meth:`own` (the tests check it), computed without building
-        ``Own`` objects: per component, the losses that touch its sites are grouped by the
-        subset of them they take, and each group is evaluated once.
+        ``Own`` objects. With A the losses that take all of a component's sites, a service
+        is down in A, and a data store is restored from backups in the part of A that
+        spares one of its backup sites, else lost. The other losses that touch its sites
+        are grouped by the subset of them they take, and each group is evaluated once.
+
+        Returns {id: (not up, down, lost)} for components not up in some loss, the
+        recovery-time masks {id: {seconds: losses}}, the RPO masks of data stores, and
+        {loss: [(service id, capacity short)]}.
         """
         g = self.g
-        comps = g.comps
         places = g.places
-        key_sites = self.key_sites
         takeover = self.takeover
         hot, cold = self.hot, self.cold
         get_mask = site_mask.get
-        own_nu: dict[str, int] = {}
-        own_down: dict[str, int] = {}
-        own_lost: dict[str, int] = {}
+        own: dict[str, tuple[int, int, int]] = {}
         own_rec: dict[str, dict[int, int]] = {}
         own_rpo: dict[str, dict[int, int]] = {}
         shorts: dict[int, list[tuple[str, float]]] = {}
-        for cid, c in comps.items():
+        for cid, c in g.comps.items():
             pl = places[cid]
             is_data = c.kind == "data"
             bk = c.backups if is_data else None
-            if len(pl) == 1 and bk is None:
-                ks: tuple[str, ...] = (pl[0].site,)
+            # the distinct sites of its deployments / copies, and the losses of each
+            if len(pl) == 1:
+                ss: tuple[str, ...] | list[str] = (pl[0].site,)
             else:
-                ks = tuple(dict.fromkeys([d.site for d in pl]))
-                if bk is not None and bk.sites:
-                    ks += tuple(s for s in dict.fromkeys(bk.sites) if s not in ks)
-            key_sites[cid] = ks
-            if len(ks) == 1:
-                # everything on one site: when it goes, a service is down and data is lost
-                m = get_mask(ks[0])
-                if m:
-                    if is_data:
-                        own_nu[cid] = own_lost[cid] = m
-                    else:
-                        own_nu[cid] = own_down[cid] = m
+                ss = list(dict.fromkeys([d.site for d in pl]))
+            masks = [get_mask(x, 0) for x in ss]
+            if len(masks) == 1:
+                touch = every = masks[0]
+            elif masks:
+                touch, every = masks[0], masks[0]
+                for m in masks[1:]:
+                    touch |= m
+                    every &= m
+            if bk is not None and bk.sites and (not masks or not any(cp.role == "primary" for cp in pl)):
+                # no copy, or no primary: losing only a backup site already counts (a replica
+                # takes over), so every subset of its sites is evaluated
+                self._own_groups(cid, site_mask, own, own_rec, own_rpo)
                 continue
-            # group the losses that take some of this component's sites by the subset they take
-            groups: dict[tuple[str, ...], int] = {(): -1}
-            for x in ks:
-                m = get_mask(x)
-                if not m:
-                    continue
-                split: dict[tuple[str, ...], int] = {}
-                for key, gm in groups.items():
-                    inside = gm & m
-                    if inside:
-                        split[(*key, x)] = inside
-                    outside = gm & ~m
-                    if outside:
-                        split[key] = outside
-                groups = split
-            groups.pop((), None)
-            if not groups:
-                continue
+            if not masks:
+                continue  # nothing to lose
+            if not touch:
+                continue  # none of its sites is ever lost
             nu = dn = ls = 0
             rec: dict[int, int] = {}
             rp: dict[int, int] = {}
-            if is_data:
-                # (site, promotion time, rpo) per copy
-                cl = [
-                    (cp.site, 0, 0) if cp.role == "primary" else
-                    (cp.site, int(cp.takeover) if cp.takeover is not None else hot, 0 if cp.replication == "sync" else int(cp.lag or 0))
-                    for cp in pl
-                ]
-                for key, b in groups.items():
-                    best = rpo = None
-                    for s, t, r in cl:
-                        if s in key:
+            # losses that take every site: down, or for data lost unless a backup site survives
+            if every:
+                if not is_data:
+                    dn = every
+                else:
+                    restored = 0
+                    if bk is not None and bk.sites:
+                        spared = 0  # losses that spare a backup site (not one of its copies' sites)
+                        for x in dict.fromkeys(bk.sites):
+                            if x not in ss:
+                                spared |= ~get_mask(x, 0)
+                        restored = every & spared
+                    ls = every & ~restored
+                    if restored:
+                        nu = restored
+                        r = int(bk.restore_time) if bk.restore_time is not None else cold
+                        if r:
+                            rec[r] = restored
+                        r = int(bk.every)
+                        if r:
+                            rp[r] = restored
+            # losses that take only some of its sites, grouped by the subset they take
+            if touch != every:
+                if len(ss) == 2:
+                    m0, m1 = masks
+                    groups = {(ss[0],): m0 & ~m1, (ss[1],): m1 & ~m0}
+                else:
+                    groups = {(): touch & ~every}
+                    for x, m in zip(ss, masks):
+                        if not m:
                             continue
-                        if best is None or t < best:
-                            best = t
-                        if rpo is None or r < rpo:
-                            rpo = r
-                    if best is None:
-                        if bk is not None and any(s not in key for s in bk.sites or []):
-                            best = int(bk.restore_time) if bk.restore_time is not None else cold
-                            rpo = int(bk.every)
-                        else:
-                            ls |= b
+                        split: dict[tuple[str, ...], int] = {}
+                        for key, gm in groups.items():
+                            inside = gm & m
+                            if inside:
+                                split[(*key, x)] = inside
+                            outside = gm & ~m
+                            if outside:
+                                split[key] = outside
+                        groups = split
+                if is_data:
+                    # (site, promotion time, rpo) per copy
+                    cl = [
+                        (cp.site, 0, 0) if cp.role == "primary" else
+                        (cp.site, int(cp.takeover) if cp.takeover is not None else hot, 0 if cp.replication == "sync" else int(cp.lag or 0))
+                        for cp in pl
+                    ]
+                    for key, b in groups.items():
+                        if not b:
                             continue
-                    elif best == 0:
-                        continue  # up
-                    nu |= b
-                    if best:
+                        best = rpo = None
+                        for x, t, r in cl:
+                            if x in key:
+                                continue
+                            if best is None or t < best:
+                                best = t
+                            if rpo is None or r < rpo:
+                                rpo = r
+                        if not best:
+                            continue  # up: the primary (or a copy that takes over at once) survives
+                        nu |= b
                         rec[best] = rec.get(best, 0) | b
-                    if rpo:
-                        rp[rpo] = rp.get(rpo, 0) | b
-            else:
-                # (site, takeover time, capacity) per deployment
-                dl = [
-                    (d.site, 0 if d.mode == "active" else (int(d.takeover) if d.takeover is not None else takeover.get(d.mode, cold)), d.capacity)
-                    for d in pl
-                ]
-                load = c.load if c.kind == "service" else None
-                if load is not None and not any(x[2] is not None for x in dl):
-                    load = None  # no capacity figures: capacity is not checked
-                for key, b in groups.items():
-                    best = None
-                    cap = 0.0
-                    for s, t, k in dl:
-                        if s in key:
+                        if rpo:
+                            rp[rpo] = rp.get(rpo, 0) | b
+                else:
+                    # (site, takeover time, capacity) per deployment
+                    dl = [
+                        (d.site, 0 if d.mode == "active" else (int(d.takeover) if d.takeover is not None else takeover.get(d.mode, cold)), d.capacity)
+                        for d in pl
+                    ]
+                    load = c.load if c.kind == "service" else None
+                    if load is not None and not any(x[2] is not None for x in dl):
+                        load = None  # no capacity figures: capacity is not checked
+                    for key, b in groups.items():
+                        if not b:
                             continue
-                        if best is None or t < best:
-                            best = t
-                        if k:
-                            cap += k
-                    if best is None:
-                        dn |= b
-                        continue
-                    short = float(load) - cap if load is not None and cap < load else 0.0
-                    if best == 0 and not short:
-                        continue  # up
-                    nu |= b
-                    if best:
-                        rec[best] = rec.get(best, 0) | b
-                    if short > 0:
-                        for i in bits(b):
-                            shorts.setdefault(i, []).append((cid, short))
+                        best = None
+                        cap = 0.0
+                        for x, t, k in dl:
+                            if x in key:
+                                continue
+                            if best is None or t < best:
+                                best = t
+                            if k:
+                                cap += k
+                        short = float(load) - cap if load is not None and cap < load else 0.0
+                        if not best and not short:
+                            continue  # up
+                        nu |= b
+                        if best:
+                            rec[best] = rec.get(best, 0) | b
+                        if short > 0:
+                            for i in bits(b):
+                                shorts.setdefault(i, []).append((cid, short))
             if nu or dn or ls:
-                own_nu[cid] = nu | dn | ls
-                if dn:
-                    own_down[cid] = dn
-                if ls:
-                    own_lost[cid] = ls
+                own[cid] = (nu | dn | ls, dn, ls)
                 if rec:
                     own_rec[cid] = rec
                 if rp:
                     own_rpo[cid] = rp
-        return own_nu, own_down, own_lost, own_rec, own_rpo, shorts
+        return own, own_rec, own_rpo, shorts
+
+    def _own_groups(self, cid, site_mask, own, own_rec, own_rpo) -> None:
+        """Step 1 for a data store with backup sites but no copy or no primary (odd, but valid):
+        every subset of its sites, copies and backups, through :meth:`own`."""
+        ks = self._key_sites(cid)
+        groups: dict[tuple[str, ...], int] = {(): -1}
+        for x in ks:
+            m = site_mask.get(x)
+            if not m:
+                continue
+            split: dict[tuple[str, ...], int] = {}
+            for key, gm in groups.items():
+                inside = gm & m
+                if inside:
+                    split[(*key, x)] = inside
+                outside = gm & ~m
+                if outside:
+                    split[key] = outside
+            groups = split
+        groups.pop((), None)
+        nu = ls = 0
+        rec: dict[int, int] = {}
+        rp: dict[int, int] = {}
+        for key, b in groups.items():
+            o = self.own(cid, key)
+            if o.state == "lost":
+                ls |= b
+            elif o.state != "up":
+                nu |= b
+                if o.recovery:
+                    rec[o.recovery] = rec.get(o.recovery, 0) | b
+                if o.rpo:
+                    rp[o.rpo] = rp.get(o.rpo, 0) | b
+        if nu or ls:
+            own[cid] = (nu | ls, 0, ls)
+            if rec:
+                own_rec[cid] = rec
+            if rp:
+                own_rpo[cid] = rp
 
     # --- queries for rules --------------------------------------------------------------------
     def mask(self, tier_pred) -> int:
