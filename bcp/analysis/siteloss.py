@@ -445,17 +445,18 @@ class Engine:
         tier_rank = self.ctx.tier_rank
         must_ranks = {tier_rank[t] for loss in losses for t in loss.must_survive if t in tier_rank}
         rank = g.rank
-        need_rec: set[str] = set()
+        need_rec = {cid for cid, r in rank.items() if r in must_ranks}
         deps = g.deps
         cyclic = g.cyclic
         pos = g.pos
-        for cid in reversed(g.order):
-            if cid in need_rec or rank[cid] in must_ranks:
-                need_rec.add(cid)
-                if cid in cyclic:  # only what comes earlier in the order is merged (R003)
-                    need_rec.update(d for d in deps[cid] if pos[d] < pos[cid])
-                else:
-                    need_rec.update(deps[cid])
+        todo = list(need_rec)
+        while todo:
+            cid = todo.pop()
+            for d in deps[cid]:
+                # inside a cycle only what comes earlier in the order is merged (R003)
+                if d not in need_rec and (not cyclic or cid not in cyclic or pos[d] < pos[cid]):
+                    need_rec.add(d)
+                    todo.append(d)
         NU: dict[str, int] = {}
         BAD: dict[str, int] = {}
         DOWN: dict[str, int] = {}
@@ -573,6 +574,14 @@ class Engine:
             bk = c.backups if is_data else None
             # the distinct sites of its deployments / copies, and the losses of each
             if len(pl) == 1:
+                # one deployment or copy (the most common case): gone with its site
+                m = get_mask(pl[0].site, 0)
+                if bk is None or not bk.sites:
+                    if m:
+                        own[cid] = (m, 0, m) if is_data else (m, m, 0)
+                    continue
+                if not m and pl[0].role == "primary":
+                    continue  # the primary survives every loss
                 ss: tuple[str, ...] | list[str] = (pl[0].site,)
             else:
                 ss = list(dict.fromkeys([d.site for d in pl]))
@@ -584,7 +593,7 @@ class Engine:
                 for m in masks[1:]:
                     touch |= m
                     every &= m
-            if bk is not None and bk.sites and (not masks or not any(cp.role == "primary" for cp in pl)):
+            if bk is not None and bk.sites and (not masks or (pl[0].role != "primary" and not any(cp.role == "primary" for cp in pl))):
                 # no copy, or no primary: losing only a backup site already counts (a replica
                 # takes over), so every subset of its sites is evaluated
                 self._own_groups(cid, site_mask, own, own_rec, own_rpo)
