@@ -82,6 +82,9 @@ def bits(mask: int) -> Iterator[int]:
 
 def at_least(ge: dict[int, int], value: int | None) -> int:
     """From a cumulative {value: mask of losses where it is >= value}, the mask where it is > ``value``."""
+    if len(ge) == 1:  # the common case
+        for v, m in ge.items():
+            return m if value is None or v > value else 0
     if not ge:
         return 0
     best = None
