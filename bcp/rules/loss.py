@@ -109,12 +109,20 @@ def _per_component(ctx: Context, mask_of) -> Iterator[tuple[Engine, str, list[in
     e = engine(ctx)
     fail_of = mask_of(e)
     get = fail_of.get if isinstance(fail_of, dict) else fail_of
-    NU = e.NU
-    for cid, m in _must_by_component(e).items():
-        if NU.get(cid, 0) & m:  # every failure is a loss in which it is not up
-            fail = get(cid, 0) & m
-            if fail:
-                yield e, cid, list(bits(fail))
+    for cid, m in _candidates(e).items():
+        fail = get(cid, 0) & m
+        if fail:
+            yield e, cid, list(bits(fail))
+
+
+def _candidates(e: Engine) -> dict[str, int]:
+    """component id -> the must-survive losses in which it is not up (only those can fail L001-L005)."""
+    out = e.__dict__.get("_candidates")
+    if out is None:
+        NU = e.NU
+        out = {cid: x for cid, m in _must_by_component(e).items() if (x := NU.get(cid, 0) & m)}
+        e.__dict__["_candidates"] = out
+    return out
 
 
 def _down(e: Engine) -> dict[str, int]:
