@@ -451,3 +451,37 @@ def test_format_table_rejects_unknown_format():
     ctx, r = lose(sim_plan(), "dc1")
     with pytest.raises(ValueError):
         format_table(ctx, r, "xml")
+
+
+def test_odd_stores_agree_with_evaluating_every_component():
+    """Stores without a primary, without copies, with backups beside their only copy: the
+    mask shortcuts of analyze() give the states of evaluating every component in order."""
+    backups = {"every": "1h", "retention": "1d", "sites": ["dc3"]}
+    d = plan_dict(
+        sites=SITES3,
+        services=[svc("a", [dep("dc1"), dep("dc2", "warm")], depends_on=["r", "n", "s"]), svc("solo", [dep("dc2")])],
+        data=[
+            db("r", [replica("dc1"), replica("dc2", "async", lag="2m")], backups=backups),  # no primary
+            db("n", [], backups=backups),  # no copy at all
+            db("s", [primary("dc1")], backups={**backups, "sites": ["dc1"]}),  # backups beside the only copy
+            db("b", [primary("dc2")], backups=backups),
+        ],
+    )
+    ctx = make_context(d)
+    e = siteloss.engine(ctx)
+    for r in ctx.analysis.results:
+        walked = {}
+        for cid in ctx.graph.order:
+            st = e.evaluate(cid, r.loss.sites, walked)
+            if st.state != "up":
+                walked[cid] = st
+        assert set(r.affected) == set(walked), r.loss.key
+        for cid, st in r.affected.items():
+            w = walked[cid]
+            assert (st.state, st.recovery, st.rpo, st.cause) == (w.state, w.recovery, w.rpo, w.cause), (r.loss.key, cid)
+    a = ctx.analysis
+    assert a.by_key("site:dc1").state_of("s") == "lost" and a.by_key("site:dc1").state_of("a") == "down"
+    assert a.by_key("site:dc2").state_of("solo") == "down"
+    assert a.by_key("site:dc3").state_of("b") == "up"
+    b = a.by_key("region:r2").affected["b"]  # its only copy is gone, its backup site is not
+    assert (b.state, b.restored_from_backup, b.recovery, b.rpo) == ("degraded", True, 24 * H, H)
