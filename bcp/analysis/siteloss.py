@@ -12,15 +12,16 @@ every loss is far too slow. Instead every loss is one bit of a Python integer:
 1. *Own* outcome: for each component and each loss that takes one of its own
    sites (deployments, data copies), evaluate its deployments alone, once per
    subset of its sites that is lost (most losses touch a component the same
-   way). Components with nothing lost are ``up`` on their own; a component
-   whose deployments all sit on one site is simply down (data: lost) in the
-   losses of that site.
+   way). Components with nothing lost are ``up`` on their own; the losses
+   that take all of a component's sites are one mask (a service is down
+   there; a store is lost, or restored where a backup site is spared).
 2. *Propagation*: one pass in dependency order ORs the bit masks of the
    dependencies into each component: not-up, down-or-lost, and for each
    recovery time the losses where it is at least that long (a max over
    dependencies is an OR of these "at least" masks). Recovery times are only
    carried where L002 reads them (tiers that must survive some loss, and what
-   they depend on); a data store's RPO comes from its own copies.
+   they depend on); a data store's RPO comes from its own copies and is kept
+   for the tiers that must survive some loss (L005 reads nothing else).
 3. Capacity pooling is done per loss over the few services that are short in
    it; counts per tier and loss come from bit-sliced counters, built the first
    time a result's ``counts`` is read (``bcp validate`` never reads them).
