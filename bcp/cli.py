@@ -47,30 +47,51 @@ def _as_of(value: str | None) -> dt.date:
         raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint="--as-of") from None
 
 
-class Stopped(BaseException):
-    """SIGTERM or SIGHUP during a build: unwinds like Ctrl-C, so `finally` blocks remove temporary files."""
-
-    def __init__(self, signum: int):
-        super().__init__(signum)
-        self.signum = signum
+#: worker processes of a parallel build running in this (main) process
+_POOL_PROCS: list = []
+_STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 
 
-def _raise_stopped(signum, frame):  # noqa: ARG001 - a signal handler's signature
-    raise Stopped(signum)
+def _discard_staged() -> None:
+    mod = sys.modules.get("bcp.render.build")
+    if mod is not None:
+        mod.discard_staged()
+
+
+def _stop_now(signum, frame):  # noqa: ARG001 - a signal handler's signature
+    """Ctrl-C, SIGTERM or SIGHUP during a build: stop the workers, remove every temporary
+    file this process staged, say so in one line, and end the process at once.
+
+    Raising an exception from the handler instead is not enough: library code between
+    us and the signal (a serializer calling back into Python, a thread pool) may catch
+    and wrap it, and the build would end as an internal error with its files left."""
+    for p in list(_POOL_PROCS):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            os.kill(p.pid, signal.SIGTERM)
+    for p in list(_POOL_PROCS):
+        with contextlib.suppress(Exception):
+            p.join(30)
+    _discard_staged()
+    name = signal.Signals(signum).name
+    msg = "bcp: interrupted\n" if name == "SIGINT" else f"bcp: stopped by {name}\n"
+    with contextlib.suppress(OSError):
+        sys.stdout.flush()
+    with contextlib.suppress(OSError):
+        os.write(2, msg.encode())
+    os._exit(128 + signum)
 
 
 @contextlib.contextmanager
 def _stoppable():
-    """While a build runs, SIGTERM and SIGHUP stop it the way Ctrl-C does (default: die on the spot,
-    leaving the temporary files of a half-written document behind). Restored afterwards."""
+    """While a build runs, a stop signal cleans up and ends the program (see `_stop_now`)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     old = {}
-    for name in ("SIGTERM", "SIGHUP"):
+    for name in _STOP_SIGNALS:
         sig = getattr(signal, name, None)
         if sig is not None:
-            old[sig] = signal.signal(sig, _raise_stopped)
+            old[sig] = signal.signal(sig, _stop_now)
     try:
         yield
     finally:
@@ -90,9 +111,6 @@ def _guard(fn: Callable[[], int]) -> None:
     except KeyboardInterrupt:
         click.echo("bcp: interrupted", err=True)
         sys.exit(130)
-    except Stopped as e:
-        click.echo(f"bcp: stopped by {signal.Signals(e.signum).name}", err=True)
-        sys.exit(128 + e.signum)
     except BrokenPipeError:
         sys.exit(1)
     except Exception as e:  # noqa: BLE001 - the promise is: never a traceback
@@ -237,34 +255,18 @@ def _build_one(job) -> dict:
     return outcome
 
 
-#: in a pool worker: a build is running (a stop signal must unwind it), else idle (ignore it)
-_IN_JOB = False
-
-
 def _worker_stop(signum, frame):  # noqa: ARG001
-    global _IN_JOB
-    if _IN_JOB:
-        _IN_JOB = False  # a second signal must not cut the clean-up of the first short
-        raise Stopped(signum)
-    # idle: the parent is shutting the pool down and sends this worker its end itself
+    """A pool worker told to stop (SIGTERM from the main process, or Ctrl-C to the whole
+    process group): remove its temporary files and end at once, silently."""
+    _discard_staged()
+    os._exit(128 + signum)
 
 
 def _worker_init() -> None:
-    """Pool workers: Ctrl-C (sent to the whole process group) and SIGTERM (sent by the parent)
-    unwind the running build, which removes its temporary files; no traceback from an idle worker."""
-    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+    for name in _STOP_SIGNALS:
         sig = getattr(signal, name, None)
         if sig is not None:
             signal.signal(sig, _worker_stop)
-
-
-def _pool_job(job) -> dict:
-    global _IN_JOB
-    _IN_JOB = True
-    try:
-        return _build_one(job)
-    finally:
-        _IN_JOB = False
 
 
 def _run_builds(jobs: list) -> list[dict]:
@@ -278,24 +280,26 @@ def _run_builds(jobs: list) -> list[dict]:
     pool = cf.ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
     futs = {}
     try:
-        futs = {pool.submit(_pool_job, j): i for i, j in enumerate(jobs)}
+        futs = {pool.submit(_build_one, j): i for i, j in enumerate(jobs)}
+        _POOL_PROCS[:] = list((getattr(pool, "_processes", None) or {}).values())
         for done, fut in enumerate(cf.as_completed(futs), 1):
             i = futs[fut]
             results[i] = fut.result()
             if show:
                 click.echo(f"\r[{done}/{len(jobs)}] {results[i]['name']}\x1b[K", nl=done == len(jobs), err=True)
     except BaseException:
-        # Interrupted (or a worker failed): start no more builds, stop the running ones (each
-        # removes its temporary files as it unwinds) and wait for them, so none is left behind.
-        procs = list((getattr(pool, "_processes", None) or {}).values())
+        # A worker failed: start no more builds, stop the running ones (each removes its
+        # temporary files) and wait for them, so none is left behind.
         for fut in futs:
             fut.cancel()
-        for p in procs:
+        for p in _POOL_PROCS:
             with contextlib.suppress(OSError, ValueError, AttributeError):
                 if p.is_alive():
                     os.kill(p.pid, signal.SIGTERM)
         pool.shutdown(wait=True, cancel_futures=True)
         raise
+    finally:
+        _POOL_PROCS.clear()
     pool.shutdown(wait=True)
     return [r for r in results if r is not None]
 

@@ -20,7 +20,6 @@ import io
 import logging
 import os
 import pathlib
-import tempfile
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -35,6 +34,20 @@ FONT_STACK = '"Noto Sans CJK KR", "Noto Sans KR", "NanumGothic", "Apple SD Gothi
 
 class BuildError(Exception):
     """A build that cannot be done; the message is printed as is (exit 1)."""
+
+
+#: temporary files staged by the builds of this process and not yet renamed or removed
+_STAGED: set[str] = set()
+
+
+def discard_staged() -> None:
+    """Remove every staged temporary file: a stop signal is ending the process."""
+    for tmp in list(_STAGED):
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        _STAGED.discard(tmp)
 
 
 # --- templates ------------------------------------------------------------------------------
@@ -282,8 +295,20 @@ def build(result: Any, out_dir: str, formats=FORMATS, *, draft: bool = False, pd
     mode = 0o666 & ~_umask()
     try:
         def stage(fmt: str, data: bytes) -> None:
-            fd, tmp = tempfile.mkstemp(prefix=f".{pid}.", suffix=f".{fmt}.tmp", dir=out_dir)
-            temps[fmt] = tmp
+            # The name goes into the clean-up list *before* the file exists, so a stop
+            # signal arriving right after its creation cannot leave it behind.
+            for n in range(1000):
+                tmp = os.path.join(out_dir, f".{pid}.{os.getpid()}-{n}.{fmt}.tmp")
+                temps[fmt] = tmp
+                _STAGED.add(tmp)
+                try:
+                    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                    break
+                except FileExistsError:
+                    _STAGED.discard(tmp)
+                    continue
+            else:
+                raise BuildError(f"{out_dir}: cannot create a temporary file")
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
@@ -304,7 +329,7 @@ def build(result: Any, out_dir: str, formats=FORMATS, *, draft: bool = False, pd
         for fmt in FORMATS:
             if fmt in targets:
                 os.replace(temps[fmt], targets[fmt])
-                del temps[fmt]
+                _STAGED.discard(temps.pop(fmt))
                 written.append(targets[fmt])
         return written
     except BuildError:
@@ -317,3 +342,4 @@ def build(result: Any, out_dir: str, formats=FORMATS, *, draft: bool = False, pd
                 os.unlink(tmp)
             except OSError:
                 pass
+            _STAGED.discard(tmp)
