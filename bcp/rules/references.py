@@ -167,62 +167,18 @@ def r002(ctx: Context) -> Iterator[Finding]:
 
 
 def r003(ctx: Context) -> Iterator[Finding]:
-    """Strongly connected components of depends_on (iterative Tarjan)."""
-    comps: dict[str, tuple] = {}
-    deps: dict[str, list[str]] = {}
-    for section in ("services", "data", "ops_tools"):
-        for i, c in enumerate(getattr(ctx.plan, section)):
-            if c.id in comps:
-                continue
-            comps[c.id] = (section, i)
-            deps[c.id] = list(c.depends_on or [])
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on: set[str] = set()
-    stack: list[str] = []
-    counter = 0
-    sccs: list[list[str]] = []
-    for start in comps:
-        if start in index:
-            continue
-        work = [(start, 0)]
-        while work:
-            v, pi = work.pop()
-            if pi == 0:
-                index[v] = low[v] = counter
-                counter += 1
-                stack.append(v)
-                on.add(v)
-            ds = deps[v]
-            for k in range(pi, len(ds)):
-                w = ds[k]
-                if w not in comps:
-                    continue
-                if w not in index:
-                    work.append((v, k + 1))
-                    work.append((w, 0))
-                    break
-                if w in on:
-                    low[v] = min(low[v], index[w])
-            else:
-                if low[v] == index[v]:
-                    scc = []
-                    while True:
-                        w = stack.pop()
-                        on.discard(w)
-                        scc.append(w)
-                        if w == v:
-                            break
-                    if len(scc) > 1 or v in deps[v]:
-                        sccs.append(scc)
-                if work:
-                    parent = work[-1][0]
-                    low[parent] = min(low[parent], low[v])
-    order = {cid: n for n, cid in enumerate(comps)}
-    for scc in sccs:
-        members = set(scc)
-        # name the cycle by following edges from its first member in plan order
-        first = min(scc, key=order.__getitem__)
+    """One finding per dependency cycle (a strongly connected group of the graph)."""
+    g = ctx.graph
+    if not g.cyclic:
+        return
+    deps, scc = g.deps, g.scc
+    groups: dict[int, set[str]] = {}
+    for cid in g.comps:  # plan order: each group is named from its first member
+        if cid in g.cyclic:
+            groups.setdefault(scc[cid], set()).add(cid)
+    for members in groups.values():
+        first = next(c for c in g.comps if c in members)
+        # name the cycle by following edges from its first member
         cycle = [first]
         seen = {first}
         cur = first
@@ -239,12 +195,12 @@ def r003(ctx: Context) -> Iterator[Finding]:
             cycle = _shortest_cycle(first, deps, members)
             seen = set(cycle)
         chain = " → ".join(cycle + [first])
-        section, i = comps[first]
-        c = getattr(ctx.plan, section)[i]
+        section, i = g.paths[first]
+        c = g.comps[first]
         j = next((k for k, d in enumerate(c.depends_on or []) if d in members), 0)
         yield Finding(
             "R003",
-            f"dependency cycle: {chain}" + ("" if len(scc) == len(cycle) else f" (and {', '.join(sorted(members - seen))})"),
+            f"dependency cycle: {chain}" + ("" if len(members) == len(cycle) else f" (and {', '.join(sorted(members - seen))})"),
             path=(section, i, "depends_on", j),
             target=first,
             hint="a cycle has no recovery order: remove one of its dependencies",
