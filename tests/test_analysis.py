@@ -485,3 +485,58 @@ def test_odd_stores_agree_with_evaluating_every_component():
     assert a.by_key("site:dc3").state_of("b") == "up"
     b = a.by_key("region:r2").affected["b"]  # its only copy is gone, its backup site is not
     assert (b.state, b.restored_from_backup, b.recovery, b.rpo) == ("degraded", True, 24 * H, H)
+
+
+def test_simulate_agrees_with_the_analysis_when_only_a_backup_site_is_lost():
+    """A store whose copies are all gone but whose backup site survives is restorable; losing
+    that backup site too makes it lost — `bcp simulate` must see the backup site as the analysis does."""
+    from bcp.analysis.siteloss import simulate
+
+    d = plan_dict(
+        sites=[
+            {"id": "dc1", "name": "DC 1", "kind": "owned", "region": "r1"},
+            {"id": "dc2", "name": "DC 2", "kind": "owned", "region": "r2"},
+            {"id": "vault", "name": "Vault", "kind": "owned", "region": "r3"},
+        ],
+        data=[
+            {
+                "id": "db", "name": "DB", "owner": "crisis", "tier": "tier1",
+                "copies": [{"site": "dc1", "role": "primary"}],
+                "backups": {"every": "1h", "retention": "30d", "sites": ["vault"]},
+            }
+        ],
+    )
+    ctx = make_context(d)
+    both = simulate(ctx, frozenset({"dc1", "vault"}))
+    assert both.state_of("db") == "lost"
+    only_copy = simulate(ctx, frozenset({"dc1"}))
+    assert only_copy.state_of("db") == "degraded"
+    assert only_copy.affected["db"].restored_from_backup
+    # and as a declared loss, the analysis says the same
+    analysed = {r.loss.key: r for r in ctx.analysis.results}
+    assert analysed["site:dc1"].state_of("db") == "degraded"
+
+
+def test_simulate_and_analysis_agree_on_every_single_site_loss_for_odd_stores():
+    """Stores with no primary or no copy (S002 reports them) still get one answer from both
+    paths: the loss of a backup site alone is seen by `bcp simulate` too."""
+    from bcp.analysis.siteloss import simulate
+
+    sites = [{"id": f"dc{i}", "name": f"DC {i}", "kind": "owned", "region": f"r{i}"} for i in (1, 2, 3)]
+    d = plan_dict(
+        sites=sites,
+        data=[
+            {"id": "replicas-only", "name": "R", "owner": "crisis", "tier": "tier1",
+             "copies": [{"site": "dc1", "role": "replica", "replication": "sync"}],
+             "backups": {"every": "1h", "retention": "30d", "sites": ["dc3"]}},
+            {"id": "no-copy", "name": "N", "owner": "crisis", "tier": "tier1", "copies": [],
+             "backups": {"every": "1h", "retention": "30d", "sites": ["dc3"]}},
+        ],
+    )
+    ctx = make_context(d)
+    for r in ctx.analysis.results:
+        if r.loss.kind != "site":
+            continue
+        sim = simulate(ctx, r.loss.sites)
+        for cid in ("replicas-only", "no-copy"):
+            assert sim.state_of(cid) == r.state_of(cid), (r.loss.key, cid)

@@ -150,6 +150,17 @@ class Graph:
         return out
 
     @cached_property
+    def by_backup_site(self) -> dict[str, list[str]]:
+        """Data stores with a backup on each site."""
+        out: dict[str, list[str]] = {}
+        for cid, c in self.comps.items():
+            b = getattr(c, "backups", None)
+            if b is not None:
+                for s in dict.fromkeys(b.sites):
+                    out.setdefault(s, []).append(cid)
+        return out
+
+    @cached_property
     def by_site(self) -> dict[str, list[str]]:
         """Components with a deployment or copy on each site."""
         out: dict[str, list[str]] = {}

@@ -388,7 +388,9 @@ class Engine:
         heap: list[tuple[int, str]] = []
         queued: set[str] = set()
         for s in lost:
-            for cid in g.by_site.get(s, ()):
+            # what runs there, and the stores whose backups are kept there (the analysis
+            # counts a lost backup site too: a store that had only its backups left is lost)
+            for cid in (*g.by_site.get(s, ()), *g.by_backup_site.get(s, ())):
                 if cid not in queued:
                     queued.add(cid)
                     heap.append((pos[cid], cid))
