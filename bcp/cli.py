@@ -18,7 +18,7 @@ from typing import Callable
 
 import click
 
-from . import __version__
+from . import __version__, clock
 from .loader import UsageError, discover
 
 #: set by `entry()`: running as the `bcp` program, not called in-process (tests, embedding)
@@ -29,13 +29,10 @@ FORMAT_CHOICES = click.Choice(["text", "json", "github", "sarif"])
 
 def default_as_of() -> dt.date:
     """Today, or the UTC date of SOURCE_DATE_EPOCH when set (reproducible builds)."""
-    sde = os.environ.get("SOURCE_DATE_EPOCH")
-    if sde:
-        try:
-            return dt.datetime.fromtimestamp(int(sde), tz=dt.timezone.utc).date()
-        except (ValueError, OverflowError, OSError):
-            raise click.UsageError(f"SOURCE_DATE_EPOCH={sde!r} is not a number of seconds") from None
-    return dt.date.today()
+    try:
+        return clock.today()
+    except ValueError as e:
+        raise click.UsageError(str(e)) from None
 
 
 def _as_of(value: str | None) -> dt.date:

@@ -12,6 +12,8 @@ import datetime as dt
 import errno
 import os
 
+from . import clock
+
 PLAN_FILE = "plan.yaml"
 
 #: The starter plan. ``@TODAY@`` is replaced by the date it is written (YYYY-MM-DD).
@@ -187,13 +189,10 @@ communications:
 
 
 def _today() -> dt.date:
-    sde = os.environ.get("SOURCE_DATE_EPOCH")
-    if sde:
-        try:
-            return dt.datetime.fromtimestamp(int(sde), tz=dt.timezone.utc).date()
-        except (ValueError, OverflowError, OSError):
-            pass
-    return dt.date.today()
+    try:
+        return clock.today()
+    except ValueError:  # a malformed SOURCE_DATE_EPOCH: the scaffold's dates are only a start
+        return dt.date.today()
 
 
 def scaffold_text(today: dt.date | None = None) -> str:

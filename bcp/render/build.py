@@ -23,6 +23,7 @@ import pathlib
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from .. import clock
 from ..findings import Severity
 from . import sources
 from .view import NEW_PAGE, build_view
@@ -214,13 +215,12 @@ def render_pdf(html: str, result: Any, *, logo: sources.Logo | None, attachments
 
 
 def _stamp(as_of: dt.date) -> dt.datetime:
-    sde = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if sde.isdigit():
-        try:
-            return dt.datetime.fromtimestamp(int(sde), tz=dt.timezone.utc).replace(tzinfo=None)
-        except (OverflowError, OSError, ValueError):
-            pass
-    return dt.datetime(as_of.year, as_of.month, as_of.day)
+    """The document's timestamp: SOURCE_DATE_EPOCH when set, else midnight of the as-of date."""
+    try:
+        s = clock.source_datetime()
+    except ValueError:
+        s = None
+    return s if s is not None else dt.datetime(as_of.year, as_of.month, as_of.day)
 
 
 def _attachment_names(files: list[str]) -> list[str]:
