@@ -277,35 +277,3 @@ class Graph:
                         self.cyclic.add(v)
                     n_scc += 1
         self.pos = {v: i for i, v in enumerate(order)}
-
-    # --- helpers ----------------------------------------------------------------------------
-    def path(self, cid: str) -> Path | None:
-        return self.paths.get(cid)
-
-    def transitive_deps(self, cid: str) -> list[str]:
-        """Every component ``cid`` depends on, directly or not (not ``cid`` itself unless in a cycle)."""
-        seen: set[str] = set()
-        out: list[str] = []
-        todo = list(self.deps.get(cid, ()))
-        while todo:
-            d = todo.pop()
-            if d in seen:
-                continue
-            seen.add(d)
-            out.append(d)
-            todo.extend(self.deps[d])
-        return out
-
-    def transitive_dependents(self, cid: str) -> list[str]:
-        """Every component that depends on ``cid``, directly or not."""
-        seen: set[str] = set()
-        out: list[str] = []
-        todo = list(self.dependents.get(cid, ()))
-        while todo:
-            d = todo.pop()
-            if d in seen:
-                continue
-            seen.add(d)
-            out.append(d)
-            todo.extend(self.dependents[d])
-        return out
