@@ -435,7 +435,8 @@ def build_view(result: Any, *, draft: bool, git_log: list[dict] | None, logo_uri
         chapters.append({"id": cid, "n": str(n), "title": L[key]})
     appendices = [{"id": "contacts", "n": "A", "title": L["h.contacts"]},
                   {"id": "findings", "n": "B", "title": L["h.findings"]}]
-    std = _standards(plan, info.standards or [], L, {c["id"]: c for c in chapters + appendices}, result)
+    std = _standards(plan, info.standards or [], L, {c["id"]: c for c in chapters + appendices}, result,
+                     lang=lang)
     if std:
         appendices.append({"id": "standards", "n": "C", "title": L["h.standards"]})
     if large:
@@ -735,9 +736,11 @@ def _check_token(tok: str, tree: dict) -> tuple[str, list[str], bool] | None:
     return base, chapters, ok
 
 
-def _standards(plan, keys, L, chapters, result) -> list[dict]:
+def _standards(plan, keys, L, chapters, result, lang: str = "en") -> list[dict]:
     if not keys:
         return []
+    # the row text shown in the document: English, or the row's *_ko text in a Korean document
+    sfx = "_ko" if lang == "ko" else ""
     tree = plan.model_dump(mode="python", exclude_none=True)
     out = []
     for key in dict.fromkeys(keys):
@@ -758,12 +761,13 @@ def _standards(plan, keys, L, chapters, result) -> list[dict]:
                     missing.append(label)
             if row["coverage"] in ("none", "n/a"):
                 answered, missing = [], []  # the format has no field that answers it: nothing to point at
-            gap = row["gap"].replace("`", "")
+            gap = row["gap" + sfx].replace("`", "")
             if row["coverage"] == "none" and gap in ("", "none"):
                 gap = L["t.no_field"]
             answered.sort(key=lambda n: (not n.isdigit(), int(n) if n.isdigit() else 0, n))
-            rows.append({"key": row["key"], "clause": row["clause"], "title": row["title"], "what": row["what"],
-                         "fields": row["fields"].replace("`", ""), "coverage": row["coverage"],
+            rows.append({"key": row["key"], "clause": row["clause" + sfx], "title": row["title" + sfx],
+                         "what": row["what" + sfx], "fields": row["fields" + sfx].replace("`", ""),
+                         "coverage": row["coverage"],
                          "coverage_label": L.get(f"coverage.{row['coverage']}", row["coverage"]),
                          "answered": answered, "missing": missing, "gap": gap})
         out.append({"key": key, "title": L.get(f"standard.{key}", key), "rows": rows})
