@@ -339,6 +339,7 @@ class Engine:
         if o.state in ("down", "lost"):
             st.state = o.state
             st.cause = _chain([cid, *o.lost_sites])
+            st.rpo = None  # nothing runs: no recovery point to show (not "0s")
             return st
         worst_dep: ComponentState | None = None  # down / lost
         slow_dep: ComponentState | None = None  # not up, with the longest recovery

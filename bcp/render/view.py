@@ -529,7 +529,7 @@ def _failing(cs, loss) -> bool:
         return False
     if cs.state in ("down", "lost"):
         return True
-    if cs.recovery is not None and cs.recovery > cs.rto:
+    if cs.recovery is not None and cs.rto is not None and cs.recovery > cs.rto:
         return True
     if cs.rpo is not None and cs.rpo_target is not None and cs.rpo > cs.rpo_target:
         return True
@@ -551,7 +551,7 @@ def _impact(ctx, plan, L, tiers, tier_rank, order) -> dict:
         for cid, cs in (() if same_as else r.affected.items()):
             if cs.state == "up":
                 continue
-            misses = (cs.state in ("down", "lost") or (cs.recovery is not None and cs.recovery > cs.rto)
+            misses = (cs.state in ("down", "lost") or (cs.recovery is not None and cs.rto is not None and cs.recovery > cs.rto)
                       or (cs.rpo is not None and cs.rpo_target is not None and cs.rpo > cs.rpo_target)
                       or bool(cs.short) or bool(cs.unabsorbed))
             failing = _failing(cs, loss)
