@@ -272,7 +272,7 @@ def test_git_history_in_document_control(en):
 def test_korean_document(ko):
     pdf = ko["pdf"]
     text = pdftext(pdf)
-    for heading in ("문서 관리", "요약", "업무 영향 분석", "사이트 및 이중화", "역할 및 당직", "대응 절차", "부록 B. 검증 결과"):
+    for heading in ("문서 관리", "요약", "사업영향분석", "사이트 및 이중화", "역할 및 당직", "대응 절차", "부록 B. 검증 결과"):
         assert heading in text, heading
     assert "판교 화재 대비 업무연속성계획" in text
     assert "2026년 11월 24일" in text

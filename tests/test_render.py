@@ -58,7 +58,7 @@ def test_every_label_has_both_languages():
 
 
 def test_labels_and_dates_follow_the_language():
-    assert labels("ko")["h.bia"] == "업무 영향 분석"
+    assert labels("ko")["h.bia"] == "사업영향분석"
     assert labels("en")["h.bia"] == "Business impact analysis"
     assert labels("xx")["h.bia"] == "Business impact analysis"
     assert date_long(dt.date(2026, 3, 5), "ko") == "2026년 3월 5일"
@@ -242,7 +242,7 @@ def test_korean_html_names_a_font_stack():
     d["plan"]["language"] = "ko"
     html = render_html(result_for(d), draft=True, media="html", logo=None, git=[], stamp="2026-11-24T00:00:00Z")
     assert '<html lang="ko">' in html
-    assert "업무 영향 분석" in html and "DRAFT 초안" in html
+    assert "사업영향분석" in html and "DRAFT 초안" in html
     assert '"Noto Sans CJK KR"' in html and "@font-face" not in html
 
 

@@ -13,7 +13,7 @@ import datetime as dt
 
 T: dict[str, dict[str, str]] = {
     # --- document frame ---------------------------------------------------------------
-    "doc.kind": {"en": "Business Continuity Plan", "ko": "업무연속성계획서"},
+    "doc.kind": {"en": "Business Continuity Plan", "ko": "사업연속성계획서"},
     "draft": {"en": "DRAFT", "ko": "DRAFT 초안"},
     "draft.notice": {
         "en": "Draft: this document was built from a plan with unresolved findings and is not for signature.",
@@ -46,7 +46,7 @@ T: dict[str, dict[str, str]] = {
     "h.tiers": {"en": "Tiers and targets", "ko": "등급별 목표"},
     "h.findings_count": {"en": "Validation status", "ko": "검증 결과"},
     "h.worst": {"en": "Worst losses", "ko": "최대 피해 손실"},
-    "h.bia": {"en": "Business impact analysis", "ko": "업무 영향 분석"},
+    "h.bia": {"en": "Business impact analysis", "ko": "사업영향분석"},
     "h.sites": {"en": "Sites and redundancy", "ko": "사이트 및 이중화"},
     "h.site_list": {"en": "Sites", "ko": "사이트"},
     "h.matrix": {"en": "Redundancy matrix", "ko": "이중화 매트릭스"},

@@ -360,7 +360,7 @@ STANDARDS: dict[str, list[dict[str, str]]] = {'iso-22301': [{'key': 'iso-5.3',
                           '`regulator`)',
                 'coverage': 'partial',
                 'gap': 'no `purpose` and no explicit stand-down step ("reporting" and "standing down" items '
-                       'unconfirmed against the ISO text',
+                       'unconfirmed against the ISO text)',
                 'clause_ko': '8.4.4',
                 'title_ko': '사업연속성계획: 각 계획의 필수 내용',
                 'what_ko': '목적, 범위, 목표; 팀의 역할; 조치; 발동과 운영에 필요한 지원 정보; 내부·외부 상호의존관계; 자원 요구사항; 보고 요구사항; 대응 종료 '
@@ -1193,7 +1193,7 @@ STANDARDS: dict[str, list[dict[str, str]]] = {'iso-22301': [{'key': 'iso-5.3',
                        'fields': '`deployments[]`, `policy.tiers[]` (T001–T003), `ops_tools[]` (monitoring; '
                                  'O001–O003, L006), `scenarios[].activation`',
                        'coverage': 'partial',
-                       'gap': 'no alert-level mapping (관심/주의/경계/심각',
+                       'gap': 'no alert-level mapping (관심/주의/경계/심각)',
                        'clause_ko': '통신재난관리심의위원회 조치(2023-07-28); 전기통신사업법 제22조의7',
                        'title_ko': '부가통신서비스 안정성 확보 조치',
                        'what_ko': '분산·다중화된 서비스 구조; 실시간 장애 모니터링; 위기경보 발령 기준; 재난 전담 조직',
