@@ -42,3 +42,31 @@ def test_a_component_that_is_down_shows_no_recovery_point(tmp_path):
     st = simulate(r.ctx, frozenset({"dc1"})).affected["web"]
     assert st.state == "down"
     assert st.rpo is None
+
+
+def _logo_findings(tmp_path, name: str, content: bytes | None):
+    from bcp.engine import validate_source
+    from bcp.loader import discover
+
+    target = tmp_path / name
+    if content is None:
+        target.mkdir()
+    else:
+        target.write_bytes(content)
+    d = plan_dict()
+    d["plan"]["logo"] = name
+    p = tmp_path / "plan.yaml"
+    p.write_text(yaml.safe_dump({"bcp": 1, **d}), encoding="utf-8")
+    r = validate_source(discover([str(p)])[0], AS_OF)
+    return [f for f in r.findings if f.code == "S002" and f.path == ("plan", "logo")]
+
+
+def test_validate_checks_the_logo_the_way_build_reads_it(tmp_path):
+    """A logo that `build` would refuse is an S002 finding already, so a clean validate builds."""
+    (bad_png,) = _logo_findings(tmp_path, "logo.png", b"not really a png")
+    assert "not a PNG, JPEG or SVG" in bad_png.message
+    (bad_svg,) = _logo_findings(tmp_path, "evil.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>x()</script></svg>')
+    assert "scripts" in bad_svg.message
+    (folder,) = _logo_findings(tmp_path, "dir.png", None)
+    assert "is not a file" in folder.message
+    assert _logo_findings(tmp_path, "ok.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 32) == []

@@ -252,11 +252,11 @@ def test_korean_html_names_a_font_stack():
 @pytest.mark.parametrize(
     "logo, match",
     [
-        ("https://example.com/logo.png", "relative"),
-        ("file:///etc/passwd", "relative"),
+        ("https://example.com/logo.png", "not a URL"),
+        ("file:///etc/passwd", "not a URL"),
         ("/etc/passwd", "relative"),
         ("../outside.png", "leaves"),
-        ("missing.png", "cannot be read"),
+        ("missing.png", "does not exist"),
         ("notes.txt", "not a PNG"),
         ("evil.svg", "SVG"),
         ("remote.svg", "SVG"),

@@ -439,7 +439,6 @@ class Engine:
     def analyze(self, losses: list[Loss]) -> Analysis:
         g = self.g
         self.losses = losses
-        comps = g.comps
         # 1. own outcomes
         site_mask: dict[str, int] = {}
         for i, loss in enumerate(losses):

@@ -16,8 +16,9 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
+from ..logo import load_logo
+
 GIT_TIMEOUT = 10  # seconds
-LOGO_MAX_BYTES = 2 * 1024 * 1024
 
 _SEP = "\x1f"
 
@@ -70,42 +71,11 @@ class Logo:
         return f"data:{self.mime};base64,{base64.b64encode(self.data).decode('ascii')}"
 
 
-_SVG_BAD = re.compile(rb"<script|javascript:|<!entity|<!doctype|<foreignobject|\bon[a-z]+\s*=|(href|src)\s*=\s*[\"']\s*(?!#|data:image/)"
-                      rb"|url\(\s*[\"']?\s*(?!#)", re.I)
-
-
-def sniff(data: bytes) -> str | None:
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    head = data[:4096].lstrip(b"\xef\xbb\xbf").lstrip()
-    if head.startswith(b"<?xml") or head.startswith(b"<svg") or head.startswith(b"<!--"):
-        if b"<svg" in data[:65536]:
-            return "image/svg+xml"
-    return None
-
-
 def read_logo(logo: str, naming_file: str) -> Logo:
-    """Read ``logo`` relative to ``naming_file``; refuse anything outside that file's directory."""
-    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", logo) or logo.startswith(("/", "\\")):
-        raise LogoError(f"logo '{logo}' must be a path relative to {naming_file}")
-    base = os.path.realpath(os.path.dirname(os.path.abspath(naming_file)))
-    path = os.path.realpath(os.path.join(base, logo))
-    if os.path.commonpath([base, path]) != base:
-        raise LogoError(f"logo '{logo}' leaves the plan's directory")
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(LOGO_MAX_BYTES + 1)
-    except OSError as e:
-        raise LogoError(f"logo '{logo}' cannot be read: {e.strerror or e}") from None
-    if len(data) > LOGO_MAX_BYTES:
-        raise LogoError(f"logo '{logo}' is larger than {LOGO_MAX_BYTES // (1024 * 1024)} MiB")
-    mime = sniff(data)
-    if mime is None:
-        raise LogoError(f"logo '{logo}' is not a PNG, JPEG or SVG file")
-    if mime == "image/svg+xml" and _SVG_BAD.search(data):
-        raise LogoError(f"logo '{logo}' is an SVG with scripts, entities or references to other files; use a plain SVG or a PNG")
+    """Read ``logo`` relative to ``naming_file``, with the checks `validate` makes (S002)."""
+    problem, path, data, mime = load_logo(logo, os.path.dirname(os.path.abspath(naming_file)))
+    if problem:
+        raise LogoError(problem)
     return Logo(path, mime, data)
 
 

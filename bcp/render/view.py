@@ -94,7 +94,6 @@ def build_view(result: Any, *, draft: bool, git_log: list[dict] | None, logo_uri
     def ds(d):
         return date_short(d, lang)
 
-    idx = ctx.index
     roles = {r.id: r for r in reversed(plan.roles)}  # first definition wins
     people = {p.id: p for p in reversed(plan.people)}
     sites = {s.id: s for s in reversed(plan.sites)}

@@ -19,7 +19,6 @@ def _persons(ctx: Context) -> set[str]:
 
 
 def p001(ctx: Context) -> Iterator[Finding]:
-    rank = ctx.tier_rank
     tiers = ctx.plan.policy.tiers
     # role id -> most critical tier rank among the components it owns
     owned = facts(ctx).owner_rank

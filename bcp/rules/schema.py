@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 from typing import Iterator
 
 from ..context import Context
 from ..findings import Finding
 from ..loader import did_you_mean
+from ..logo import logo_problem
 
 DOCS = {
     "S001": """What: a required field is missing, or written with no value (`title:`).
@@ -65,8 +65,6 @@ Example:
 Fix: start every file with `bcp: 1`; keep `plan` and `policy` in exactly one fragment.""",
 }
 
-_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-LOGO_EXTS = (".png", ".jpg", ".jpeg", ".svg")
 
 
 def s001(ctx: Context) -> Iterator[Finding]:
@@ -92,35 +90,6 @@ def _known_timezone(name: str) -> bool:
         return True
     except Exception:
         return False
-
-
-def logo_problem(logo: str, plan_dir: str) -> str | None:
-    """Why a `plan.logo` value cannot be used, or None when it can."""
-    if _URL.match(logo) and not re.match(r"^[a-zA-Z]:[\\/]", logo):
-        return "the logo must be a file beside the plan, not a URL"
-    if os.path.isabs(logo):
-        return "the logo must be a path relative to the plan file, not an absolute path"
-    base = os.path.realpath(plan_dir or ".")
-    full = os.path.realpath(os.path.join(base, logo))
-    if os.path.commonpath([base, full]) != base:
-        return "the logo path leaves the plan's folder"
-    if not full.lower().endswith(LOGO_EXTS):
-        return "the logo must be a PNG, JPEG or SVG file"
-    if not os.path.isfile(full):
-        return f"the logo file '{logo}' does not exist"
-    return None
-
-
-def logo_path(ctx: Context) -> str | None:
-    """The file system path of the plan's logo (only when it passed the checks)."""
-    logo = ctx.plan.plan.logo
-    loc = ctx.locate(("plan", "logo"))
-    if not logo or loc is None:
-        return None
-    plan_dir = os.path.dirname(loc.file)
-    if logo_problem(logo, plan_dir):
-        return None
-    return os.path.realpath(os.path.join(plan_dir or ".", logo))
 
 
 def s002(ctx: Context) -> Iterator[Finding]:
