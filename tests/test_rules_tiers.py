@@ -53,10 +53,18 @@ def test_t001_service_on_too_few_sites():
     assert "1 site (dc1)" in f.message and "min_sites 2" in f.message
 
 
-def test_t001_ops_tool_and_unknown_sites_do_not_count():
-    d = plan(policy=policy(min_sites=2), ops_tools=[tool("mon", ["dc1", "nowhere"])])
+def test_t001_ops_tool():
+    d = plan(policy=policy(min_sites=2), ops_tools=[tool("mon", ["dc1"])])
     (f,) = run_rule("T001", d)
     assert f.path == ("ops_tools", 0, "deployments") and f.target == "mon"
+
+
+def test_site_counts_leave_a_component_with_an_unknown_site_to_r001():
+    """A mistyped site is R001; T001–T003 would repeat it with counts that change once it is fixed."""
+    d = plan(policy=policy(min_sites=2, min_active_sites=2, min_regions=2), ops_tools=[tool("mon", ["dc1", "nowhere"])])
+    for code in ("T001", "T002", "T003"):
+        assert run_rule(code, d) == [], code
+    assert [f.path for f in run_rule("R001", d)] == [("ops_tools", 0, "deployments", 1, "site")]
 
 
 def test_t001_passes_and_ignores_data_and_unknown_tiers():

@@ -166,9 +166,12 @@ def _build_facts(ctx: Context) -> Facts:
             # distinct known sites (and, for deployments, distinct active sites)
             na = 0
             pl = c.copies if is_data else c.deployments
+            unknown = False  # a place names a site that does not exist: R001 says so, and the
+            # counts below would only repeat it (and be wrong once the typo is fixed)
             if len(pl) == 1:  # the common case, without the bookkeeping
                 p = pl[0]
                 u = [p.site] if p.site in sites else []
+                unknown = not u
                 if u and not is_data and p.mode == "active":
                     na = 1
             else:
@@ -181,6 +184,8 @@ def _build_facts(ctx: Context) -> Facts:
                             u.append(s)
                         if not is_data and p.mode == "active" and s not in act:
                             act.append(s)
+                    else:
+                        unknown = True
                 na = len(act)
             rows.append(u)
 
@@ -196,7 +201,9 @@ def _build_facts(ctx: Context) -> Facts:
                 if best is None or r < best:
                     best = r
                 n = len(u)
-                if is_data:
+                if unknown:
+                    pass
+                elif is_data:
                     if n < min_copies:
                         h6.append((section, i))
                 else:
@@ -204,7 +211,7 @@ def _build_facts(ctx: Context) -> Facts:
                         h1.append((section, i))
                     if na < min_active:
                         h2.append((section, i))
-                if n < min_regions or (min_regions > 1 and len({region[s] for s in u}) < min_regions):
+                if not unknown and (n < min_regions or (min_regions > 1 and len({region[s] for s in u}) < min_regions)):
                     h3.append((section, i))
                 rto = c.rto
                 if rto is not None and rto > mrto:
