@@ -11,6 +11,7 @@ import gc
 import contextlib
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -39,6 +40,8 @@ def _as_of(value: str | None) -> dt.date:
     if value is None:
         return default_as_of()
     try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError(value)
         return dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint="--as-of") from None

@@ -16,9 +16,13 @@ def source_datetime() -> dt.datetime | None:
     if not sde:
         return None
     try:
-        return dt.datetime.fromtimestamp(int(sde), tz=dt.timezone.utc).replace(tzinfo=None)
-    except (ValueError, OverflowError, OSError):
+        seconds = int(sde)
+    except ValueError:
         raise ValueError(f"SOURCE_DATE_EPOCH={sde!r} is not a number of seconds") from None
+    try:
+        return dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc).replace(tzinfo=None)
+    except (OverflowError, OSError, ValueError):
+        raise ValueError(f"SOURCE_DATE_EPOCH={sde!r} is out of the range of dates") from None
 
 
 def today() -> dt.date:

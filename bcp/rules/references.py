@@ -116,6 +116,11 @@ _KIND_NAMES = {
 }
 
 
+def _a(noun: str) -> str:
+    """'a site', 'an ops tool'."""
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
+
+
 def r001(ctx: Context) -> Iterator[Finding]:
     idx = ctx.index
     ids_by_kind: dict[str, list[str]] = {}
@@ -131,10 +136,10 @@ def r001(ctx: Context) -> Iterator[Finding]:
             continue
         other = idx.first(ref)
         if other is not None:
-            msg = f"'{ref}' is a {_KIND_NAMES[other.kind]}, but a {what} is expected here"
+            msg = f"'{ref}' is {_a(_KIND_NAMES[other.kind])}, but {_a(what)} is expected here"
             hint = did_you_mean(ref, [i for k in kinds for i in ids_by_kind.get(k, ())])
         else:
-            msg = f"'{ref}' is not defined: a {what} is expected here"
+            msg = f"'{ref}' is not defined: {_a(what)} is expected here"
             hint = did_you_mean(ref, [i for k in kinds for i in ids_by_kind.get(k, ())])
         yield Finding("R001", msg, path=path, hint=hint, at_key=len(path) > 1 and path[-2] == "measured_rto")
     # regions named by region-loss scenarios must be regions of some site
@@ -160,7 +165,7 @@ def r002(ctx: Context) -> Iterator[Finding]:
         for d in defs[1:]:
             yield Finding(
                 "R002",
-                f"id '{id_}' is already defined (a {_KIND_NAMES[first.kind]}{where})",
+                f"id '{id_}' is already defined ({_a(_KIND_NAMES[first.kind])}{where})",
                 path=d.path + ("id",),
                 target=id_,
             )
