@@ -98,6 +98,25 @@ class HugeInt(int):
         return f"HugeInt({len(self.text)} digits)"
 
 
+class WrittenFloat(float):
+    """A float that remembers how it was written (`1.10`), for hints that quote it back."""
+
+    source: str
+
+
+class WrittenInt(int):
+    """An integer written in a non-canonical form (`010`, `+5`, `0x1F`), remembering it."""
+
+    source: str
+
+
+def _written(value, text: str):
+    cls = WrittenFloat if isinstance(value, float) else WrittenInt
+    w = cls(value)
+    w.source = text
+    return w
+
+
 def _to_int(text: str, base: int = 10):
     digits = text.lstrip("+-")
     if len(digits) > _HUGE_DIGITS:
@@ -117,15 +136,16 @@ def resolve_plain(v: str):
     if b is not None:
         return b
     if _INT_DEC.match(v):
-        return _to_int(v)
+        n = _to_int(v)
+        return n if n.__class__ is not int or str(n) == v else _written(n, v)
     if _INT_OCT.match(v):
-        return _to_int(v[2:], 8)
+        return _written(_to_int(v[2:], 8), v)
     if _INT_HEX.match(v):
-        return _to_int(v[2:], 16)
+        return _written(_to_int(v[2:], 16), v)
     if _FLOAT.match(v):
         if len(v) > 400:
             return float("inf")
-        return float(v)
+        return _written(float(v), v)
     if _INF.match(v):
         return float("-inf") if v[0] == "-" else float("inf")
     if _NAN.match(v):

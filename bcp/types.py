@@ -56,10 +56,12 @@ def _bare(value: Any) -> str:
 
 
 def _num_text(value: Any) -> str:
+    """A number as the user wrote it (`1.10`, `010`), so hints quote their own text back."""
     t = getattr(value, "text", None)
     if t is not None:
         return f"of {len(t)} digits"
-    return repr(value)
+    src = getattr(value, "source", None)
+    return src if src is not None else repr(value)
 
 
 class Duration(int):
@@ -148,7 +150,7 @@ def _v_id(value: Any) -> str:
         )
     hint = None
     if isinstance(value, (bool, int, float)) and getattr(value, "text", None) is None:
-        hint = f'write "{str(value).lower() if isinstance(value, bool) else value}" in quotes if that is the id'
+        hint = f'write "{str(value).lower() if isinstance(value, bool) else _num_text(value)}" in quotes if that is the id'
     raise s002(f"expected an id, got {_bare(value)}", hint)
 
 
@@ -198,7 +200,7 @@ def _v_number(value: Any) -> int | float:
         raise s002(f"must not be negative, got {value}")
     if value > MAX_INT:
         raise s002(f"number {_num_text(value)} is over the limit of 10^15")
-    return int(value) if isinstance(value, int) else value
+    return int(value) if isinstance(value, int) else float(value)
 
 
 def _v_bool(value: Any) -> bool:

@@ -70,3 +70,17 @@ def test_validate_checks_the_logo_the_way_build_reads_it(tmp_path):
     (folder,) = _logo_findings(tmp_path, "dir.png", None)
     assert "is not a file" in folder.message
     assert _logo_findings(tmp_path, "ok.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 32) == []
+
+
+def test_hints_quote_numbers_as_they_were_written(tmp_path):
+    d = plan_dict()
+    p = tmp_path / "plan.yaml"
+    text = yaml.safe_dump({"bcp": 1, **d}).replace("version: '1.0'", "version: 1.10")
+    assert "version: 1.10" in text
+    p.write_text(text, encoding="utf-8")
+    from bcp.engine import validate_source
+    from bcp.loader import discover
+
+    r = validate_source(discover([str(p)])[0], AS_OF)
+    (f,) = [f for f in r.findings if f.path == ("plan", "version")]
+    assert f.code == "S002" and '"1.10"' in f.hint
