@@ -265,6 +265,15 @@ def test_schema_valid_mutations_reach_every_rule(mutations):
     r = check(yaml.safe_dump(d, sort_keys=False).encode())
     # duplicate ids, dangling references, cycles: all reported, none raised
     assert r.plan is not None or any(f.code[0] in "YS" for f in r.findings)
+    if r.ctx is not None:
+        # what `bcp simulate` and `bcp build --draft` do with such a plan must not raise either
+        from bcp.analysis.siteloss import simulate
+        from bcp.render.view import build_view
+        from bcp.simulate import format_table
+
+        sites = [s.id for s in r.plan.sites] or ["nowhere"]
+        format_table(r.ctx, simulate(r.ctx, frozenset(sites[:1])), "json")
+        build_view(r, draft=True, git_log=[], logo_uri=None)
 
 
 # --- fragments: splitting a plan across files changes no finding ------------------------------------
