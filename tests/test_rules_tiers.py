@@ -173,11 +173,12 @@ def test_t008_passes_when_dependency_is_faster():
     assert run_rule("T008", d) == []
 
 
-def test_tier_rules_are_quiet_on_cycles_and_duplicates():
+def test_tier_rules_leave_cycles_duplicates_and_unknown_sites_to_the_r_rules():
     d = plan(policy=policy(min_sites=1),
              services=[svc("a", ["dc1"], depends_on=["b"]), svc("b", ["dc1"], depends_on=["a"]), svc("a", ["dc9"])])
     for code in ("T001", "T002", "T003", "T004", "T005", "T006", "T007", "T008"):
-        run_rule(code, d)  # must not raise
+        assert run_rule(code, d) == [], code  # R002, R003 and R001 report these
+    assert {f.code for c in ("R001", "R002", "R003") for f in run_rule(c, d)} == {"R001", "R002", "R003"}
 
 
 def test_generated_clean_plan_passes_every_rule_of_these_families(shared_dir, tmp_path):
