@@ -638,19 +638,7 @@ class Engine:
                     m0, m1 = masks
                     groups = {(ss[0],): m0 & ~m1, (ss[1],): m1 & ~m0}
                 else:
-                    groups = {(): touch & ~every}
-                    for x, m in zip(ss, masks):
-                        if not m:
-                            continue
-                        split: dict[tuple[str, ...], int] = {}
-                        for key, gm in groups.items():
-                            inside = gm & m
-                            if inside:
-                                split[(*key, x)] = inside
-                            outside = gm & ~m
-                            if outside:
-                                split[key] = outside
-                        groups = split
+                    groups = _split_by_sites(touch & ~every, zip(ss, masks))
                 if is_data:
                     # (site, promotion time, rpo) per copy
                     cl = [
@@ -717,20 +705,7 @@ class Engine:
         """Step 1 for a data store with backup sites but no copy or no primary (odd, but valid):
         every subset of its sites, copies and backups, through :meth:`own`."""
         ks = self._key_sites(cid)
-        groups: dict[tuple[str, ...], int] = {(): -1}
-        for x in ks:
-            m = site_mask.get(x)
-            if not m:
-                continue
-            split: dict[tuple[str, ...], int] = {}
-            for key, gm in groups.items():
-                inside = gm & m
-                if inside:
-                    split[(*key, x)] = inside
-                outside = gm & ~m
-                if outside:
-                    split[key] = outside
-            groups = split
+        groups = _split_by_sites(-1, ((x, site_mask.get(x)) for x in ks))
         groups.pop((), None)
         nu = ls = 0
         rec: dict[int, int] = {}
@@ -937,6 +912,27 @@ def losses(ctx: "Context") -> list[Loss]:
 def analyze(ctx: "Context") -> Analysis:
     with no_gc():
         return _engine(ctx).analyze(losses(ctx))
+
+
+def _split_by_sites(start: int, site_masks) -> dict[tuple[str, ...], int]:
+    """Group the losses in ``start`` (a bit set) by the subset of sites they take.
+
+    ``site_masks`` gives (site, losses that take it); the result maps each subset of those
+    sites (in their order) to the losses that take exactly that subset."""
+    groups: dict[tuple[str, ...], int] = {(): start}
+    for x, m in site_masks:
+        if not m:
+            continue
+        split: dict[tuple[str, ...], int] = {}
+        for key, gm in groups.items():
+            inside = gm & m
+            if inside:
+                split[(*key, x)] = inside
+            outside = gm & ~m
+            if outside:
+                split[key] = outside
+        groups = split
+    return groups
 
 
 def simulate(ctx: "Context", sites: frozenset[str], loss: Loss | None = None) -> LossResult:
