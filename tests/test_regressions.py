@@ -84,3 +84,13 @@ def test_hints_quote_numbers_as_they_were_written(tmp_path):
     r = validate_source(discover([str(p)])[0], AS_OF)
     (f,) = [f for f in r.findings if f.path == ("plan", "version")]
     assert f.code == "S002" and '"1.10"' in f.hint
+
+
+def test_an_accepted_risk_needs_a_reason(tmp_path):
+    d = plan_dict()
+    d["checks"] = {"ignore": [{"rule": "D001", "reason": "  "}]}
+    r = _result(tmp_path, d)
+    (f,) = [f for f in r.findings if f.code == "S001"]
+    assert f.path == ("checks", "ignore", 0, "reason")
+    d["checks"]["ignore"][0]["reason"] = "reviewed weekly instead"
+    assert not [f for f in _result(tmp_path, d).findings if f.code == "S001"]

@@ -68,6 +68,12 @@ Fix: start every file with `bcp: 1`; keep `plan` and `policy` in exactly one fra
 
 
 def s001(ctx: Context) -> Iterator[Finding]:
+    if ctx.plan.checks and ctx.plan.checks.ignore:
+        for i, e in enumerate(ctx.plan.checks.ignore):
+            if not e.reason.strip():
+                # an accepted risk is signed off with its reason; "" is no reason
+                yield Finding("S001", f"checks.ignore entry for {e.rule} needs a reason", path=("checks", "ignore", i, "reason"),
+                              hint="say why the risk is accepted: the document prints it beside the finding")
     for i, sc in enumerate(ctx.plan.scenarios):
         if sc.kind == "site-loss" and not sc.sites:
             yield Finding("S001", f"site-loss scenario '{sc.id}' needs `sites`: the sites it loses", path=("scenarios", i), target=sc.id)
