@@ -23,7 +23,8 @@ def x001(ctx: Context) -> Iterator[Finding]:
         every = tiers[c.tier].exercise_every
         last = f.exercised.get(c.id)
         if last is None:
-            msg = f"no passed exercise covers {label(c)}; tier {c.tier} asks for one every {every}"
+            msg = (f"no passed exercise on or before {ctx.as_of.isoformat()} covers {label(c)}; "
+                   f"tier {c.tier} asks for one every {every}")
         else:
             msg = (f"the last passed exercise covering {label(c)} is {last[1]} on {last[0].isoformat()}, "
                    f"more than {every} (exercise_every of tier {c.tier}) before {ctx.as_of.isoformat()}")
